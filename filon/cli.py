@@ -1,0 +1,228 @@
+"""The `filon` command: one entry point for the demo, the server and the staff's scripts.
+
+Progress bars and messages go to standard error, so that ``--json`` output on standard
+output can be read by a script.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+app = typer.Typer(
+    help="Filon : le réseau des docteurs et des ingénieurs de la fédération.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+token_app = typer.Typer(help="Jetons d'accès à l'API.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+err = Console(stderr=True)
+
+
+def _django() -> None:
+    """Configure Django once, turning a bad setting into a clear message."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "filon.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        err.print(f"[red]Configuration invalide :[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
+
+
+def _generate(members: int, seed: int) -> tuple[Any, list[Any]]:
+    from filon.demo.load import generate_and_load
+
+    with _progress() as bar:
+        gen = bar.add_task("Génération du réseau", total=members)
+        load: dict[str, Any] = {}
+
+        def start_load(total: int) -> None:
+            load["task"] = bar.add_task("Écriture dans la base", total=total)
+
+        return generate_and_load(
+            members,
+            seed,
+            on_generate=lambda n: bar.advance(gen, n),
+            on_start_load=start_load,
+            on_load=lambda n: bar.advance(load["task"], n),
+        )
+
+
+@app.command()
+def migrate() -> None:
+    """Create or update the database tables."""
+    _django()
+    _migrate()
+    err.print("Base de données à jour.")
+
+
+@app.command()
+def generate(
+    members: Annotated[int, typer.Option(min=50, help="Nombre de membres à générer.")] = 30_000,
+    seed: Annotated[int, typer.Option(help="Graine : même graine, même réseau.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Résumé en JSON sur la sortie.")] = False,
+) -> None:
+    """Generate the demo network into an empty database."""
+    _django()
+    _migrate()
+    from filon.demo.load import DatabaseNotEmpty, summary
+
+    try:
+        net, _logins = _generate(members, seed)
+    except DatabaseNotEmpty as exc:
+        err.print(
+            f"[red]Rien n'a été écrit :[/red] {exc}. Le réseau de démonstration se génère "
+            "dans une base vide (choisissez un autre FILON_DATA_DIR)."
+        )
+        raise typer.Exit(1) from None
+    result = summary(net)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        err.print(f"{result['members']} membres générés, empreinte {result['fingerprint'][:12]}…")
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "filon.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        "127.0.0.1",
+    ]
+    env = dict(os.environ, FILON_DATA_DIR=str(settings.DATA_DIR))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, args, env)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port d'écoute.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=32, help="Processus gunicorn.")] = 2,
+) -> None:
+    """Serve an existing database with gunicorn (static files included)."""
+    _django()
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        err.print(
+            "[red]La base n'est pas à jour :[/red] lancez d'abord `filon migrate` ou `filon demo`."
+        )
+        raise typer.Exit(1)
+    err.print(f"Filon sur http://{host}:{port}/")
+    _serve(host, port, workers)
+
+
+@app.command()
+def demo(
+    members: Annotated[int, typer.Option(min=50, help="Taille du réseau généré.")] = 30_000,
+    seed: Annotated[int, typer.Option(help="Graine du générateur.")] = 1,
+    host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port d'écoute.")] = 8000,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Tout préparer sans servir.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="URL et comptes en JSON.")] = False,
+) -> None:
+    """Migrate, generate the demo network if the database is empty, and serve it."""
+    _django()
+    _migrate()
+    from filon.demo.load import demo_logins
+    from filon.directory.models import Person
+
+    if not Person.objects.exists():
+        _generate(members, seed)
+    url = f"http://{host}:{port}/"
+    logins = demo_logins()
+    if as_json:
+        payload = {"url": url, "logins": [vars(login) | {} for login in logins]}
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+    else:
+        out = Console()
+        out.print(f"\nFilon : [bold]{url}[/bold]\n\nComptes de démonstration :")
+        labels = {"docteur": "docteure", "ingenieur": "ingénieur", "staff": "équipe"}
+        for login in logins:
+            out.print(
+                f"  {labels[login.role]:<10} {login.email:<30} mot de passe : {login.password}"
+            )
+        out.print()
+    if not no_serve:
+        _serve(host, port, 2)
+
+
+@token_app.command("create")
+def token_create(
+    email: Annotated[str, typer.Argument(help="Le compte qui utilisera le jeton.")],
+    name: Annotated[str, typer.Option(help="À quoi sert ce jeton.")] = "cli",
+) -> None:
+    """Create an API token for an account and print it (it is shown only once)."""
+    _django()
+    from filon.accounts.actions import issue_api_token
+    from filon.accounts.models import User
+
+    user = User.objects.filter(email=email.strip().lower()).first()
+    if user is None:
+        err.print(f"[red]Aucun compte pour {email}.[/red]")
+        raise typer.Exit(1)
+    typer.echo(issue_api_token(user, name))
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command (for example `filon manage check --deploy`)."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["filon manage", *ctx.args])
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The demo network: loading the generated records into the database."""

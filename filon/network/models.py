@@ -1,0 +1,115 @@
+"""Explicit ties between people, and the groups (clubs, regional groups) they belong to.
+
+Ties implied by shared positions, labs or cohorts are derived by the graph index, not stored.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TieKind(models.TextChoices):
+    DECLARED = "declared", _("Relation déclarée")
+    MENTOR = "mentor", _("Mentorat")
+    COLLEAGUE = "colleague", _("Collègue")
+    COAUTHOR = "coauthor", _("Co-auteur")
+    LINKEDIN = "linkedin", _("Relation LinkedIn")
+    INTRODUCTION = "introduction", _("Mise en relation")
+    EVENT = "event", _("Rencontre lors d'un événement")
+
+
+class Tie(models.Model):
+    """A relation stated by someone or imported, from one person to another.
+
+    ``strength`` runs from 0 (barely know) to 1 (know well); ``source`` says where it came from.
+    """
+
+    source_person = models.ForeignKey(
+        "directory.Person", on_delete=models.CASCADE, related_name="ties_out"
+    )
+    target_person = models.ForeignKey(
+        "directory.Person", on_delete=models.CASCADE, related_name="ties_in"
+    )
+    kind = models.CharField(_("nature"), max_length=12, choices=TieKind.choices)
+    strength = models.FloatField(_("force"), default=0.5)
+    source = models.CharField(_("origine"), max_length=120, blank=True)
+    since = models.DateField(_("depuis"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_person", "target_person", "kind"], name="tie_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source_person=models.F("target_person")), name="tie_not_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(strength__gte=0) & models.Q(strength__lte=1),
+                name="tie_strength_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_person} → {self.target_person} ({self.get_kind_display()})"
+
+
+class GroupKind(models.TextChoices):
+    CLUB = "club", _("Club professionnel")
+    REGIONAL = "regional", _("Groupe régional")
+    ASSOCIATION = "association", _("Association")
+    INTEREST = "interest", _("Groupe d'intérêt")
+
+
+class Group(models.Model):
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    kind = models.CharField(_("type"), max_length=12, choices=GroupKind.choices)
+    description = models.TextField(_("description"), blank=True)
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("structure"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="groups",
+        help_text=_("L'association déclarée qui porte le groupe, le cas échéant."),
+    )
+
+    class Meta:
+        verbose_name = _("groupe")
+        verbose_name_plural = _("groupes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupRole(models.TextChoices):
+    MEMBER = "member", _("Membre")
+    FOUNDER = "founder", _("Fondateur")
+    LEADER = "leader", _("Animateur")
+
+
+class GroupMembership(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(
+        "directory.Person", on_delete=models.CASCADE, related_name="group_memberships"
+    )
+    role = models.CharField(
+        _("rôle"), max_length=8, choices=GroupRole.choices, default=GroupRole.MEMBER
+    )
+    start = models.DateField(_("depuis"), null=True, blank=True)
+    end = models.DateField(_("jusqu'au"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("adhésion à un groupe")
+        verbose_name_plural = _("adhésions à un groupe")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "person"], name="group_membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.group}"
