@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 import platformdirs
+import plotly
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -15,10 +16,12 @@ from filon.core.env import (
     env_bool,
     env_choice,
     env_database_url,
+    env_int,
     env_list,
     env_path,
     env_str,
 )
+from filon.core.mailurl import MailConfig, backend_path, mail_config
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -30,6 +33,8 @@ try:
     ALLOWED_HOSTS = env_list("FILON_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
     CSRF_TRUSTED_ORIGINS = env_list("FILON_CSRF_TRUSTED_ORIGINS", [])
     TIME_ZONE = env_str("FILON_TIME_ZONE", "Europe/Paris")
+    REVEALS_PER_DAY = env_int("FILON_REVEALS_PER_DAY", 20, minimum=0, maximum=10_000)
+    SEARCHES_PER_MINUTE = env_int("FILON_SEARCHES_PER_MINUTE", 30, minimum=1, maximum=10_000)
     LOG_LEVEL = env_choice(
         "FILON_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
     )
@@ -39,6 +44,48 @@ except ConfigError as exc:
 
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("FILON_DEBUG and FILON_PRODUCTION cannot both be on")
+
+# E-mail (outreach notifications, one-click answers): FILON_EMAIL_URL, or the separate
+# FILON_EMAIL_* values. Unconfigured (the demo), messages are written as files to
+# $FILON_DATA_DIR/outbox; the test runner swaps in the in-memory backend.
+try:
+    _email_url = env_str("FILON_EMAIL_URL", "")
+    _email_backend = env_str("FILON_EMAIL_BACKEND", "file")
+    _email_host = env_str("FILON_EMAIL_HOST", "localhost")
+    _email_port = env_int("FILON_EMAIL_PORT", 25, minimum=1, maximum=65_535)
+    _email_user = env_str("FILON_EMAIL_USER", "")
+    _email_password = env_str("FILON_EMAIL_PASSWORD", "")
+    _email_tls = env_bool("FILON_EMAIL_USE_TLS", False)
+    DEFAULT_FROM_EMAIL = env_str("FILON_EMAIL_FROM", "Filon <filon@localhost>")
+    SITE_URL = env_str("FILON_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    OUTREACH_EXPIRY_DAYS = env_int("FILON_OUTREACH_EXPIRY_DAYS", 14, minimum=1, maximum=365)
+    OUTREACH_REMINDER_DAYS = env_int("FILON_OUTREACH_REMINDER_DAYS", 7, minimum=1, maximum=365)
+    _outbox = str(DATA_DIR / "outbox")
+    _mail = (
+        mail_config(_email_url, default_file_path=_outbox)
+        if _email_url
+        else MailConfig(
+            backend_path(_email_backend),
+            host=_email_host,
+            port=_email_port,
+            user=_email_user,
+            password=_email_password,
+            use_tls=_email_tls,
+            file_path=_outbox,
+        )
+    )
+except ConfigError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+EMAIL_BACKEND = _mail.backend
+EMAIL_HOST = _mail.host
+EMAIL_PORT = _mail.port
+EMAIL_HOST_USER = _mail.user
+EMAIL_HOST_PASSWORD = _mail.password
+EMAIL_USE_TLS = _mail.use_tls
+EMAIL_USE_SSL = _mail.use_ssl
+EMAIL_FILE_PATH = _mail.file_path
+EMAIL_TIMEOUT = 15
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 
 def _secret_key(data_dir: Path, given: str) -> str:
@@ -68,6 +115,11 @@ INSTALLED_APPS = [
     "filon.association",
     "filon.audit",
     "filon.api",
+    "filon.imports",
+    "filon.outreach",
+    "filon.events",
+    "filon.money",
+    "filon.projects",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -144,6 +196,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # filled by collectstatic when `filon serve` starts
+# plotly's own JavaScript, served from the installed package (no CDN): /static/plotly/plotly.min.js
+STATICFILES_DIRS = [("plotly", Path(plotly.__file__).resolve().parent / "package_data")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -174,4 +229,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
+}
+
+# Shared by every server process: the rate limits (searches, contact reveals) hold across them.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "filon_cache",
+    }
 }

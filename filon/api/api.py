@@ -10,14 +10,19 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from filon import __version__
 from filon.accounts.models import ApiToken
-from filon.api.schemas import ErrorOut, MeOut, PersonOut
-from filon.directory.models import Person
-from filon.directory.queries import profile_for, with_profile
+from filon.api.directory import router as directory_router
+from filon.api.money import router as money_router
+from filon.api.network import router as network_router
+from filon.api.outreach import router as outreach_router
+from filon.api.projects import router as projects_router
+from filon.api.schemas import MeOut
+from filon.api.search import router as search_router
+from filon.directory.privacy import viewer_for
+from filon.directory.queries import find_person, profile_data
 
 
 class BearerToken(HttpBearer):
@@ -37,56 +42,17 @@ api = NinjaAPI(
 )
 
 
-def person_out(person: Person) -> dict[str, Any]:
-    """A person as the API shows them; the caller has already checked the viewer may see them."""
-    return {
-        "id": person.pk,
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "full_name": person.full_name,
-        "headline": person.headline,
-        "city": person.city,
-        "country": person.country,
-        "promos": [
-            {"school": a.school.name, "track": a.track, "year": a.year, "label": a.promo}
-            for a in person.affiliations.all()
-        ],
-        "positions": [
-            {
-                "title": p.title,
-                "organisation": p.organisation.name,
-                "organisation_id": p.organisation_id,
-                "start": p.start.isoformat() if p.start else None,
-                "end": p.end.isoformat() if p.end else None,
-            }
-            for p in person.positions.all()
-        ],
-        "theses": [
-            {
-                "title": t.title,
-                "discipline": t.discipline,
-                "defence_year": t.defence_year,
-                "lab": t.lab.name if t.lab else None,
-                "advisors": [a.name for a in t.advisors.all()],
-                "funders": [
-                    {"kind": f.kind, "funder": f.funder.name, "funder_id": f.funder_id}
-                    for f in t.fundings.all()
-                ],
-            }
-            for t in person.theses.all()
-        ],
-    }
-
-
 @api.get("/me", response=MeOut, summary="Le compte connecté et sa fiche")
 def me(request: HttpRequest) -> dict[str, Any]:
     user: Any = request.user
     person = None
     contacts: list[dict[str, str]] = []
     if user.person_id:
-        found = with_profile(Person.objects.filter(pk=user.person_id)).first()
+        viewer = viewer_for(user)
+        found = find_person(viewer, user.person_id)
         if found is not None:
-            person = person_out(found)
+            # The same serialisation as the profile page and /api/people/{id}.
+            person = profile_data(viewer, found)
             contacts = [
                 {"kind": c.kind, "value": c.value, "label": c.label, "visibility": c.visibility}
                 for c in found.contact_points.all()
@@ -100,14 +66,15 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@api.get(
-    "/people/{person_id}",
-    response={200: PersonOut, 404: ErrorOut},
-    summary="Une fiche de l'annuaire (sans coordonnées)",
-)
-def person_detail(request: HttpRequest, person_id: int) -> Any:
-    person = profile_for(request.user, person_id)
-    if person is None:
-        # The same answer for "does not exist" and "may not see": no probing.
-        raise HttpError(404, "Personne introuvable.")
-    return person_out(person)
+# The directory's endpoints (profiles with field visibility, contact reveals, GDPR export).
+api.add_router("", directory_router)
+# The directory search (same index, visibility rules and rate limit as /annuaire/).
+api.add_router("", search_router)
+# The network: introduction paths, who we know at an organisation, the ego map.
+api.add_router("", network_router)
+# Asks, offers, contact requests and introductions (the same rules as /entraide/).
+api.add_router("", outreach_router)
+# Follow the money: organisations, projects, programmes, who funded my thesis, the trail.
+api.add_router("", money_router)
+# A member's own offer scenarios and their targeted contacts (private to the member).
+api.add_router("", projects_router)

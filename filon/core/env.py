@@ -56,8 +56,56 @@ SETTINGS: tuple[Setting, ...] = (
         "(empty)",
         "Comma-separated origins (https://filon.example.org) trusted for posts behind a proxy.",
     ),
+    Setting(
+        "FILON_REVEALS_PER_DAY",
+        "20",
+        "How many members' contact details one member may reveal per day (anti-scraping).",
+    ),
+    Setting(
+        "FILON_SEARCHES_PER_MINUTE",
+        "30",
+        "How many directory searches one member may run per minute (anti-scraping).",
+    ),
     Setting("FILON_TIME_ZONE", "Europe/Paris", "Time zone used to display dates."),
     Setting("FILON_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL."),
+    Setting(
+        "FILON_EMAIL_URL",
+        "(empty)",
+        "Where e-mail goes, in one URL: `smtp://user:password@host:587?tls=1`, `smtps://…`, "
+        "`console:`, `file:///folder`. Overrides the FILON_EMAIL_* values below.",
+    ),
+    Setting(
+        "FILON_EMAIL_BACKEND",
+        "file",
+        "Without FILON_EMAIL_URL: `smtp`, `console`, `file` (messages written to "
+        "$FILON_DATA_DIR/outbox), `locmem`, `dummy`, or a dotted path.",
+    ),
+    Setting("FILON_EMAIL_HOST", "localhost", "SMTP server (with FILON_EMAIL_BACKEND=smtp)."),
+    Setting("FILON_EMAIL_PORT", "25", "SMTP port."),
+    Setting("FILON_EMAIL_USER", "(empty)", "SMTP user name."),
+    Setting("FILON_EMAIL_PASSWORD", "(empty)", "SMTP password."),
+    Setting("FILON_EMAIL_USE_TLS", "false", "SMTP with STARTTLS."),
+    Setting(
+        "FILON_EMAIL_FROM",
+        "Filon <filon@localhost>",
+        "Sender of Filon's e-mails (notifications, one-click answers, reminders).",
+    ),
+    Setting(
+        "FILON_SITE_URL",
+        "http://127.0.0.1:8000",
+        "The site's public address, used for the links in e-mails.",
+    ),
+    Setting(
+        "FILON_OUTREACH_EXPIRY_DAYS",
+        "14",
+        "Days a contact or introduction request (and its one-click links) waits for an answer.",
+    ),
+    Setting(
+        "FILON_OUTREACH_REMINDER_DAYS",
+        "7",
+        "Days before a reminder: to log a meeting and thank the helper, or to answer after "
+        "« pas maintenant ».",
+    ),
 )
 
 _TRUE = {"1", "true", "yes", "on", "oui", "vrai"}

@@ -13,6 +13,7 @@ from filon.association.models import DuesPayment
 from filon.audit.actions import record
 from filon.core.demo.generator import PERSONAS, Network, Persona, dues_rates, generate_network
 from filon.core.text import fold
+from filon.directory.index_signals import invalidate as invalidate_search
 from filon.directory.models import (
     Affiliation,
     ContactPoint,
@@ -24,8 +25,11 @@ from filon.directory.models import (
     ThesisAdvisor,
     ThesisFunding,
 )
+from filon.money.demo import load_demo_money
 from filon.network.models import Group, GroupMembership, Tie
 from filon.orgs.models import Organisation, Sector
+from filon.outreach.demo import load_demo_outreach
+from filon.projects.demo import load_demo_project
 
 BATCH = 2000
 M = TypeVar("M", bound=models.Model)
@@ -273,7 +277,15 @@ def load_network(net: Network, *, tick: Callable[[int], None] | None = None) -> 
             step,
         )
         logins = [_persona_account(p, pid) for p in net.personas]
+        # A few asks, offers and upcoming events, so that the demo's feed is not empty.
+        personas = {p.role: pid[p.person] for p in net.personas if p.person is not None}
+        load_demo_outreach(personas.get("ingenieur"), personas.get("docteur"))
+        # Funders, programmes, projects and grants: "Qui a financé ma thèse ?" has answers.
+        load_demo_money(net, org_ids, theses, fundings)
+        # Claire's professional project: three scenarios, a dozen meetings (filon.projects).
+        load_demo_project(personas.get("docteur"), org_ids)
         record("demo.generate", people=len(people), fingerprint=net.fingerprint())
+        invalidate_search()  # bulk writes send no signal: tell running servers to rebuild
     return logins
 
 

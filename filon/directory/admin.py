@@ -56,3 +56,21 @@ class ThesisAdmin(admin.ModelAdmin):
 @admin.register(m.Skill)
 class SkillAdmin(admin.ModelAdmin):
     search_fields = ["name"]
+
+
+@admin.register(m.ContactReveal)
+class ContactRevealAdmin(admin.ModelAdmin):
+    """Read-only: who revealed whose contact details, written by the reveal action only."""
+
+    list_display = ["at", "viewer", "person", "ip"]
+    date_hierarchy = "at"
+    raw_id_fields = ["viewer", "person"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from filon.core.phones import InvalidPhone, display_phone, to_e164
 from filon.core.promo import promo_label
@@ -27,7 +30,7 @@ class Gender(models.TextChoices):
 
 class Person(models.Model):
     first_name = models.CharField(_("prénom"), max_length=100)
-    last_name = models.CharField(_("nom"), max_length=100)
+    last_name = models.CharField(_("nom de famille"), max_length=100)
     name_folded = models.CharField(max_length=210, db_index=True, editable=False)
     gender = models.CharField(
         _("genre"), max_length=1, choices=Gender.choices, blank=True, default=""
@@ -38,6 +41,12 @@ class Person(models.Model):
     country = models.CharField(_("pays"), max_length=2, blank=True, default="FR")
     skills = models.ManyToManyField(
         "directory.Skill", verbose_name=_("compétences"), blank=True, related_name="people"
+    )
+    field_visibility = models.JSONField(
+        _("visibilité des rubriques"),
+        default=dict,
+        blank=True,
+        help_text=_("Pour chaque rubrique (ville, parcours, thèse…), qui peut la voir."),
     )
     directory_opt_out = models.BooleanField(
         _("hors annuaire"),
@@ -97,8 +106,35 @@ class Track(models.TextChoices):
     AUTRE = "autre", _("Autre")
 
 
+#: Feminine forms of the track labels, used when the person is a woman ("Docteure").
+TRACK_FEMININE = {
+    Track.INGENIEUR_CIVIL: pgettext_lazy("féminin", "Ingénieure civile"),
+    Track.CORPS_DES_MINES: pgettext_lazy("féminin", "Corps des mines"),
+    Track.DOCTEUR: pgettext_lazy("féminin", "Docteure"),
+    Track.MASTERE_SPECIALISE: pgettext_lazy("féminin", "Mastère spécialisé"),
+    Track.MASTER: pgettext_lazy("féminin", "Master"),
+    Track.AUTRE: pgettext_lazy("féminin", "Autre"),
+}
+
 #: The tracks that the association's figures call "engineers".
 ENGINEER_TRACKS = (Track.INGENIEUR_CIVIL, Track.CORPS_DES_MINES)
+#: The key of the "engineers" aggregate in the figures, next to the track codes.
+ENGINEERS = "engineers"
+
+
+def track_label(code: str, *, feminine: bool = False) -> str:
+    """The display label of a track code, or of the "engineers" aggregate: the one place for it.
+
+    ``feminine`` gives the form used for a woman (:data:`TRACK_FEMININE`); unknown codes are
+    returned as they are.
+    """
+    if code == ENGINEERS:
+        return str(_("Ensemble des ingénieurs"))
+    try:
+        track = Track(code)
+    except ValueError:
+        return code
+    return str(TRACK_FEMININE[track] if feminine else track.label)
 
 
 class Affiliation(models.Model):
@@ -126,6 +162,13 @@ class Affiliation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.promo} {self.get_track_display()}"
+
+    @property
+    def track_display(self) -> str:
+        """The track's label, in the feminine for a woman ("Docteure")."""
+        if self.person.gender == Gender.FEMALE:
+            return str(TRACK_FEMININE[Track(self.track)])
+        return str(self.get_track_display())
 
     @property
     def promo(self) -> str:
@@ -176,7 +219,12 @@ class ContactPoint(models.Model):
             from django.core.validators import validate_email
 
             self.value = self.value.strip().lower()
-            validate_email(self.value)
+            try:
+                validate_email(self.value)
+            except ValidationError:
+                raise ValidationError(
+                    {"value": _("Adresse e-mail invalide : %(v)s") % {"v": self.value}}
+                ) from None
 
 
 class Skill(models.Model):
@@ -331,3 +379,35 @@ class ThesisFunding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.funder}"
+
+
+class ContactReveal(models.Model):
+    """One member asking to see someone's contact details: the audit trail and the daily limit."""
+
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consulté par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="contact_reveals",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("coordonnées de"),
+        on_delete=models.CASCADE,
+        related_name="contact_reveals",
+    )
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consultation de coordonnées")
+        verbose_name_plural = _("consultations de coordonnées")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["viewer", "at"]),
+            models.Index(fields=["person", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} → {self.person_id} ({self.at:%Y-%m-%d %H:%M})"

@@ -355,7 +355,7 @@ class _Builder:
         )
         if phone:
             digits = "".join(str(self.rng.randint(0, 9)) for _ in range(8))
-            mobile = f"+33{self.rng.choice('67')}{digits}"
+            mobile = _valid_mobile(self.rng.choice("67"), digits)
             self.net.contacts.append(ContactRec(idx, "phone", mobile, "mobile", vis, True))
 
     def add_position(self, rec: PositionRec) -> None:
@@ -768,6 +768,24 @@ class _Builder:
         self.build_groups()
         self.build_dues()
         return self.net
+
+
+def _valid_mobile(first: str, digits: str) -> str:
+    """A French mobile number in E.164 that phonenumbers accepts as valid.
+
+    Only 06 (except 069x, overseas) and 073–079 are allocated: the two digits after 6 or 7
+    are moved into those ranges without drawing anything more from the generator.
+
+    >>> _valid_mobile("7", "01234567"), _valid_mobile("6", "91234567")
+    ('+33741234567', '+33611234567')
+    """
+    if first == "7" and digits[0] in "012":
+        digits = str(3 + int(digits[1]) % 7) + digits[1:]
+    elif first == "6" and digits[0] == "9":
+        digits = "1" + digits[1:]
+    elif first == "6" and digits[:2] == "39":
+        digits = "38" + digits[2:]
+    return f"+33{first}{digits}"
 
 
 def _quota(pool: list[int], rate: float, loyalty: list[float], never: set[int]) -> set[int]:

@@ -1,8 +1,4 @@
-"""The `filon` command: one entry point for the demo, the server and the staff's scripts.
-
-Progress bars and messages go to standard error, so that ``--json`` output on standard
-output can be read by a script.
-"""
+"""Foundation commands: migrate, generate, demo, serve, token, manage."""
 
 from __future__ import annotations
 
@@ -13,53 +9,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-app = typer.Typer(
-    help="Filon : le réseau des docteurs et des ingénieurs de la fédération.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-token_app = typer.Typer(help="Jetons d'accès à l'API.", no_args_is_help=True)
-app.add_typer(token_app, name="token")
-
-err = Console(stderr=True)
-
-
-def _django() -> None:
-    """Configure Django once, turning a bad setting into a clear message."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "filon.settings")
-    import django
-    from django.core.exceptions import ImproperlyConfigured
-
-    try:
-        django.setup()
-    except ImproperlyConfigured as exc:
-        err.print(f"[red]Configuration invalide :[/red] {exc}")
-        raise typer.Exit(2) from None
-
-
-def _migrate() -> None:
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-    )
+from filon.cli.base import app, django_setup, err, migrate_db, progress_bar, token_app
 
 
 def _generate(members: int, seed: int) -> tuple[Any, list[Any]]:
     from filon.demo.load import generate_and_load
 
-    with _progress() as bar:
+    with progress_bar() as bar:
         gen = bar.add_task("Génération du réseau", total=members)
         load: dict[str, Any] = {}
 
@@ -78,8 +35,8 @@ def _generate(members: int, seed: int) -> tuple[Any, list[Any]]:
 @app.command()
 def migrate() -> None:
     """Create or update the database tables."""
-    _django()
-    _migrate()
+    django_setup()
+    migrate_db()
     err.print("Base de données à jour.")
 
 
@@ -90,8 +47,8 @@ def generate(
     as_json: Annotated[bool, typer.Option("--json", help="Résumé en JSON sur la sortie.")] = False,
 ) -> None:
     """Generate the demo network into an empty database."""
-    _django()
-    _migrate()
+    django_setup()
+    migrate_db()
     from filon.demo.load import DatabaseNotEmpty, summary
 
     try:
@@ -143,7 +100,7 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, max=32, help="Processus gunicorn.")] = 2,
 ) -> None:
     """Serve an existing database with gunicorn (static files included)."""
-    _django()
+    django_setup()
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
@@ -169,8 +126,8 @@ def demo(
     as_json: Annotated[bool, typer.Option("--json", help="URL et comptes en JSON.")] = False,
 ) -> None:
     """Migrate, generate the demo network if the database is empty, and serve it."""
-    _django()
-    _migrate()
+    django_setup()
+    migrate_db()
     from filon.demo.load import demo_logins
     from filon.directory.models import Person
 
@@ -200,7 +157,7 @@ def token_create(
     name: Annotated[str, typer.Option(help="À quoi sert ce jeton.")] = "cli",
 ) -> None:
     """Create an API token for an account and print it (it is shown only once)."""
-    _django()
+    django_setup()
     from filon.accounts.actions import issue_api_token
     from filon.accounts.models import User
 
@@ -214,15 +171,7 @@ def token_create(
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Run a Django management command (for example `filon manage check --deploy`)."""
-    _django()
+    django_setup()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["filon manage", *ctx.args])
-
-
-def main() -> None:
-    app()
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,539 @@
+"""Outreach in the API: asks, offers, contact requests and introductions.
+
+The same rules, queries and actions as the pages (:mod:`filon.outreach.queries`,
+:mod:`filon.outreach.actions`): what the caller may not see answers 404, and the other party's
+contact details (``contact``) are present only for the two people a completed exchange put in
+touch — null for everyone else, the connector and staff included.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from filon.api.schemas import ErrorOut
+from filon.directory.models import Person, Skill
+from filon.directory.privacy import viewer_for
+from filon.directory.queries import find_person
+from filon.orgs.models import Organisation, Sector
+from filon.outreach import actions, matching, queries
+from filon.outreach.models import (
+    Answer,
+    Ask,
+    AskKind,
+    ContactRequest,
+    Introduction,
+    Offer,
+    OfferKind,
+)
+
+router = Router(tags=["entraide"])
+
+NOT_FOUND = "Introuvable."
+MAX_PAGE = 100
+
+
+class PersonRefOut(Schema):
+    id: int
+    name: str
+
+
+class TagsOut(Schema):
+    sectors: list[str]
+    organisations: list[int]
+    skills: list[str]
+
+
+class AskOut(Schema):
+    id: int
+    person: PersonRefOut
+    kind: str
+    kind_label: str
+    title: str
+    text: str
+    deadline: date | None
+    status: str
+    created_at: datetime
+    tags: TagsOut
+
+
+class OfferOut(Schema):
+    id: int
+    person: PersonRefOut
+    kind: str
+    kind_label: str
+    title: str
+    text: str
+    capacity_per_month: int
+    is_active: bool
+    created_at: datetime
+    tags: TagsOut
+
+
+class TagsIn(Schema):
+    sectors: list[str] = []
+    organisations: list[int] = []
+    skills: list[str] = []
+
+
+class AskIn(TagsIn):
+    kind: str
+    title: str
+    text: str = ""
+    deadline: date | None = None
+
+
+class OfferIn(TagsIn):
+    kind: str
+    title: str
+    text: str = ""
+    capacity_per_month: int = 2
+
+
+class SuggestionOut(Schema):
+    id: int
+    type: str
+    title: str
+    score: float
+    reasons: list[str]
+
+
+class MatchesOut(Schema):
+    offers: list[SuggestionOut]
+    people: list[SuggestionOut]
+
+
+class SharedContactOut(Schema):
+    person_id: int
+    name: str
+    email: str | None
+
+
+class ContactRequestIn(Schema):
+    recipient_id: int
+    message: str | None = None
+    ask_id: int | None = None
+
+
+class ContactRequestOut(Schema):
+    id: int
+    sender: PersonRefOut
+    recipient: PersonRefOut
+    role: str
+    message: str
+    status: str
+    created_at: datetime
+    expires_at: datetime
+    answered_at: datetime | None
+    contact: SharedContactOut | None
+
+
+class IntroductionIn(Schema):
+    connector_id: int
+    target_id: int
+    reason: str
+    ask_id: int | None = None
+
+
+class IntroductionOut(Schema):
+    id: int
+    requester: PersonRefOut
+    connector: PersonRefOut
+    target: PersonRefOut
+    role: str
+    reason: str
+    connector_note: str
+    status: str
+    created_at: datetime
+    expires_at: datetime
+    connected_at: datetime | None
+    contact: SharedContactOut | None
+
+
+class AnswerIn(Schema):
+    answer: str
+    note: str = ""
+
+
+def _ref(person: Person) -> dict[str, Any]:
+    return {"id": person.pk, "name": person.full_name}
+
+
+def _tags(obj: Ask | Offer) -> dict[str, Any]:
+    return {
+        "sectors": [s.code for s in obj.sectors.all()],
+        "organisations": [o.pk for o in obj.organisations.all()],
+        "skills": [s.name for s in obj.skills.all()],
+    }
+
+
+def ask_json(ask: Ask) -> dict[str, Any]:
+    return {
+        "id": ask.pk,
+        "person": _ref(ask.person),
+        "kind": ask.kind,
+        "kind_label": str(ask.get_kind_display()),
+        "title": ask.title,
+        "text": ask.text,
+        "deadline": ask.deadline,
+        "status": ask.status,
+        "created_at": ask.created_at,
+        "tags": _tags(ask),
+    }
+
+
+def offer_json(offer: Offer) -> dict[str, Any]:
+    return {
+        "id": offer.pk,
+        "person": _ref(offer.person),
+        "kind": offer.kind,
+        "kind_label": str(offer.get_kind_display()),
+        "title": offer.title,
+        "text": offer.text,
+        "capacity_per_month": offer.capacity_per_month,
+        "is_active": offer.is_active,
+        "created_at": offer.created_at,
+        "tags": _tags(offer),
+    }
+
+
+def _resolve_tags(data: TagsIn) -> dict[str, Any]:
+    sectors = list(Sector.objects.filter(code__in=data.sectors[:10]))
+    organisations = list(Organisation.objects.filter(pk__in=data.organisations[:10]))
+    if len(sectors) != len(set(data.sectors[:10])):
+        raise HttpError(422, "Secteur inconnu.")
+    if len(organisations) != len(set(data.organisations[:10])):
+        raise HttpError(422, "Organisation inconnue.")
+    skills: list[Skill | str] = [s.strip()[:200] for s in data.skills[:10] if s.strip()]
+    return {"sectors": sectors, "organisations": organisations, "skills": skills}
+
+
+def _need_person(request: HttpRequest) -> None:
+    if getattr(request.user, "person_id", None) is None:
+        raise HttpError(403, "Votre compte n'est relié à aucune fiche de l'annuaire.")
+
+
+def _refused(exc: actions.OutreachError) -> HttpError:
+    if isinstance(exc, actions.NotAllowed):
+        return HttpError(404, NOT_FOUND)
+    if isinstance(exc, actions.TooMany):
+        return HttpError(429, str(exc.message))
+    return HttpError(409, str(exc.message))
+
+
+# -- asks and offers -----------------------------------------------------------------------
+
+
+@router.get("/asks", response=list[AskOut], summary="Les demandes en cours (« je cherche »)")
+def list_asks(
+    request: HttpRequest, kind: str = "", person_id: int | None = None, limit: int = 50
+) -> Any:
+    asks = queries.open_asks(request.user)
+    if kind:
+        asks = asks.filter(kind=kind)
+    if person_id is not None:
+        asks = asks.filter(person_id=person_id)
+    return [ask_json(a) for a in asks[: max(1, min(limit, MAX_PAGE))]]
+
+
+@router.post(
+    "/asks",
+    response={201: AskOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Publier une demande",
+)
+def create_ask(request: HttpRequest, data: AskIn) -> Any:
+    _need_person(request)
+    if data.kind not in AskKind.values or not data.title.strip():
+        raise HttpError(422, "Type ou titre invalide.")
+    ask = actions.post_ask(
+        request.user,
+        kind=data.kind,
+        title=data.title[:200],
+        text=data.text[:3000],
+        deadline=data.deadline,
+        **_resolve_tags(data),
+    )
+    return Status(201, ask_json(ask))
+
+
+def _ask_or_404(request: HttpRequest, ask_id: int) -> Ask:
+    ask = queries.ask_for(request.user, ask_id)
+    if ask is None:
+        raise HttpError(404, NOT_FOUND)
+    return ask
+
+
+@router.get("/asks/{ask_id}", response={200: AskOut, 404: ErrorOut}, summary="Une demande")
+def ask_detail(request: HttpRequest, ask_id: int) -> Any:
+    return ask_json(_ask_or_404(request, ask_id))
+
+
+@router.get(
+    "/asks/{ask_id}/matches",
+    response={200: MatchesOut, 404: ErrorOut},
+    summary="Les offres et les membres les mieux placés pour une de mes demandes",
+)
+def ask_matches(request: HttpRequest, ask_id: int) -> Any:
+    ask = _ask_or_404(request, ask_id)
+    if ask.person_id != getattr(request.user, "person_id", None):
+        raise HttpError(404, NOT_FOUND)
+    offers = matching.offers_for_ask(request.user, ask)
+    people = matching.best_placed(viewer_for(request.user), ask)
+    return {
+        "offers": [
+            {
+                "id": s.obj.pk,
+                "type": "offer",
+                "title": s.obj.title,
+                "score": s.score,
+                "reasons": list(s.reasons),
+            }
+            for s in offers
+        ],
+        "people": [
+            {
+                "id": s.obj.pk,
+                "type": "person",
+                "title": s.obj.full_name,
+                "score": s.score,
+                "reasons": list(s.reasons),
+            }
+            for s in people
+        ],
+    }
+
+
+@router.get("/offers", response=list[OfferOut], summary="Les offres d'aide (« je peux aider »)")
+def list_offers(
+    request: HttpRequest, kind: str = "", person_id: int | None = None, limit: int = 50
+) -> Any:
+    offers = queries.active_offers(request.user)
+    if kind:
+        offers = offers.filter(kind=kind)
+    if person_id is not None:
+        offers = offers.filter(person_id=person_id)
+    return [offer_json(o) for o in offers[: max(1, min(limit, MAX_PAGE))]]
+
+
+@router.post(
+    "/offers",
+    response={201: OfferOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Proposer son aide",
+)
+def create_offer(request: HttpRequest, data: OfferIn) -> Any:
+    _need_person(request)
+    if data.kind not in OfferKind.values or not data.title.strip():
+        raise HttpError(422, "Type ou titre invalide.")
+    if not 1 <= data.capacity_per_month <= 50:
+        raise HttpError(422, "capacity_per_month : de 1 à 50.")
+    offer = actions.post_offer(
+        request.user,
+        kind=data.kind,
+        title=data.title[:200],
+        text=data.text[:3000],
+        capacity_per_month=data.capacity_per_month,
+        **_resolve_tags(data),
+    )
+    return Status(201, offer_json(offer))
+
+
+@router.get("/offers/{offer_id}", response={200: OfferOut, 404: ErrorOut}, summary="Une offre")
+def offer_detail(request: HttpRequest, offer_id: int) -> Any:
+    offer = queries.offer_for(request.user, offer_id)
+    if offer is None:
+        raise HttpError(404, NOT_FOUND)
+    return offer_json(offer)
+
+
+# -- contact requests ------------------------------------------------------------------------
+
+
+def contact_request_json(request: HttpRequest, obj: ContactRequest) -> dict[str, Any]:
+    viewer = viewer_for(request.user)
+    return {
+        "id": obj.pk,
+        "sender": _ref(obj.sender),
+        "recipient": _ref(obj.recipient),
+        "role": queries.role_in(viewer, obj) or "",
+        "message": obj.message,
+        "status": obj.status,
+        "created_at": obj.created_at,
+        "expires_at": obj.expires_at,
+        "answered_at": obj.answered_at,
+        "contact": queries.shared_contact(viewer, obj),
+    }
+
+
+@router.get(
+    "/contact-requests",
+    response=list[ContactRequestOut],
+    summary="Mes demandes de contact, envoyées et reçues",
+)
+def list_contact_requests(request: HttpRequest) -> Any:
+    person_id = getattr(request.user, "person_id", None)
+    if person_id is None:
+        return []
+    mine = queries.contact_requests_of(person_id)
+    found = {r.pk: r for key in ("to_answer", "received", "sent") for r in mine[key]}
+    for obj in found.values():
+        actions.expire_if_due(obj)
+    return [contact_request_json(request, r) for r in found.values()]
+
+
+@router.post(
+    "/contact-requests",
+    response={201: ContactRequestOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    summary="Écrire à un membre (ses coordonnées restent cachées tant qu'il n'a pas accepté)",
+    description="Sans `message`, le message pré-rempli dans la langue du destinataire est envoyé.",
+)
+def create_contact_request(request: HttpRequest, data: ContactRequestIn) -> Any:
+    _need_person(request)
+    from filon.outreach.wording import first_message
+
+    viewer = viewer_for(request.user)
+    recipient = find_person(viewer, data.recipient_id)
+    if recipient is None:
+        raise HttpError(404, NOT_FOUND)
+    ask = queries.ask_for(request.user, data.ask_id) if data.ask_id else None
+    me = Person.objects.get(pk=request.user.person_id)  # type: ignore[union-attr,misc]
+    text, language = first_message(me, recipient, ask=ask)
+    try:
+        obj = actions.send_contact_request(
+            request.user, recipient, message=data.message or text, language=language, ask=ask
+        )
+    except actions.OutreachError as exc:
+        raise _refused(exc) from None
+    return Status(201, contact_request_json(request, obj))
+
+
+def _contact_or_404(request: HttpRequest, pk: int) -> ContactRequest:
+    obj = queries.contact_request_for(viewer_for(request.user), pk)
+    if obj is None:
+        raise HttpError(404, NOT_FOUND)
+    actions.expire_if_due(obj)
+    return obj
+
+
+@router.get(
+    "/contact-requests/{request_id}",
+    response={200: ContactRequestOut, 404: ErrorOut},
+    summary="Une demande de contact (l'expéditeur ou le destinataire)",
+)
+def contact_request_detail(request: HttpRequest, request_id: int) -> Any:
+    return contact_request_json(request, _contact_or_404(request, request_id))
+
+
+@router.post(
+    "/contact-requests/{request_id}/answer",
+    response={200: ContactRequestOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Répondre : accept, decline ou later (« pas maintenant »)",
+)
+def answer_contact_request(request: HttpRequest, request_id: int, data: AnswerIn) -> Any:
+    obj = _contact_or_404(request, request_id)
+    if data.answer not in Answer.values:
+        raise HttpError(422, "answer : accept, decline ou later.")
+    try:
+        obj = actions.answer_contact_request(obj, data.answer, user=request.user)
+    except actions.OutreachError as exc:
+        raise _refused(exc) from None
+    return contact_request_json(request, obj)
+
+
+# -- introductions ---------------------------------------------------------------------------
+
+
+def introduction_json(request: HttpRequest, obj: Introduction) -> dict[str, Any]:
+    viewer = viewer_for(request.user)
+    return {
+        "id": obj.pk,
+        "requester": _ref(obj.requester),
+        "connector": _ref(obj.connector),
+        "target": _ref(obj.target),
+        "role": queries.role_in(viewer, obj) or "",
+        "reason": obj.reason,
+        "connector_note": obj.connector_note,
+        "status": obj.status,
+        "created_at": obj.created_at,
+        "expires_at": obj.expires_at,
+        "connected_at": obj.connected_at,
+        "contact": queries.shared_contact(viewer, obj),
+    }
+
+
+@router.get("/introductions", response=list[IntroductionOut], summary="Mes mises en relation")
+def list_introductions(request: HttpRequest) -> Any:
+    person_id = getattr(request.user, "person_id", None)
+    if person_id is None:
+        return []
+    mine = queries.introductions_of(person_id)
+    found = {
+        i.pk: i for key in ("to_answer", "requested", "brokered", "received") for i in mine[key]
+    }
+    for obj in found.values():
+        actions.expire_if_due(obj)
+    return [introduction_json(request, i) for i in found.values()]
+
+
+@router.post(
+    "/introductions",
+    response={201: IntroductionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    summary="Demander à B de me présenter à C (double accord)",
+    description=(
+        "B est sollicité ; s'il accepte, C l'est à son tour ; si C accepte, A et C reçoivent "
+        "l'adresse e-mail l'un de l'autre. Personne ne voit de coordonnées avant."
+    ),
+)
+def create_introduction(request: HttpRequest, data: IntroductionIn) -> Any:
+    _need_person(request)
+    viewer = viewer_for(request.user)
+    connector = find_person(viewer, data.connector_id)
+    target = find_person(viewer, data.target_id)
+    if connector is None or target is None:
+        raise HttpError(404, NOT_FOUND)
+    ask = queries.ask_for(request.user, data.ask_id) if data.ask_id else None
+    if ask is not None and ask.person_id != viewer.person_id:
+        ask = None
+    try:
+        obj = actions.request_introduction(
+            request.user, connector=connector, target=target, reason=data.reason, ask=ask
+        )
+    except actions.OutreachError as exc:
+        raise _refused(exc) from None
+    return Status(201, introduction_json(request, obj))
+
+
+def _intro_or_404(request: HttpRequest, pk: int) -> Introduction:
+    obj = queries.introduction_for(viewer_for(request.user), pk)
+    if obj is None:
+        raise HttpError(404, NOT_FOUND)
+    actions.expire_if_due(obj)
+    return obj
+
+
+@router.get(
+    "/introductions/{introduction_id}",
+    response={200: IntroductionOut, 404: ErrorOut},
+    summary="Une mise en relation (A, B, ou C une fois sollicité)",
+)
+def introduction_detail(request: HttpRequest, introduction_id: int) -> Any:
+    return introduction_json(request, _intro_or_404(request, introduction_id))
+
+
+@router.post(
+    "/introductions/{introduction_id}/answer",
+    response={200: IntroductionOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Répondre (l'intermédiaire, puis la personne à rencontrer)",
+)
+def answer_introduction(request: HttpRequest, introduction_id: int, data: AnswerIn) -> Any:
+    obj = _intro_or_404(request, introduction_id)
+    if data.answer not in Answer.values:
+        raise HttpError(422, "answer : accept, decline ou later.")
+    try:
+        obj = actions.answer_introduction(obj, data.answer, user=request.user, note=data.note)
+    except actions.OutreachError as exc:
+        raise _refused(exc) from None
+    return introduction_json(request, obj)

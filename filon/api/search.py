@@ -1,0 +1,92 @@
+"""The directory search in the API: the same index, visibility rules and rate limit as the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from filon.api.schemas import ErrorOut
+from filon.directory.privacy import viewer_for
+from filon.directory.search import (
+    SearchParams,
+    allow_search,
+    facets_json,
+    result_json,
+    search,
+)
+
+router = Router(tags=["annuaire"])
+
+THROTTLED = "Trop de recherches en une minute : réessayez dans un instant."
+
+
+class MatchOut(Schema):
+    field: str
+    words: list[str]
+
+
+class SearchHitOut(Schema):
+    id: int
+    name: str
+    promo: str
+    promos: list[str]
+    position: str | None
+    matched: list[MatchOut]
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class SearchOut(Schema):
+    total: int
+    page: int
+    pages: int
+    results: list[SearchHitOut]
+    facets: dict[str, list[FacetValueOut]]
+
+
+@router.get(
+    "/search",
+    response={200: SearchOut, 429: ErrorOut},
+    summary="Rechercher dans l'annuaire",
+    description=(
+        "Recherche plein texte (nom, organisations, fonctions, thèse, compétences, laboratoire, "
+        "ville ; accents et une faute de frappe dans un nom tolérés) avec facettes. Chaque "
+        "facette se filtre en répétant le paramètre (`school=P&school=E`). Les rubriques que "
+        "les membres cachent à l'appelant ne sont ni cherchées ni comptées. Limité à "
+        "SEARCHES_PER_MINUTE recherches par minute et par compte (429 au-delà)."
+    ),
+)
+def search_directory(
+    request: HttpRequest,
+    q: str = "",
+    school: list[str] = Query([]),  # noqa: B008  (ninja's way of declaring list parameters)
+    track: list[str] = Query([]),  # noqa: B008
+    decade: list[str] = Query([]),  # noqa: B008
+    sector: list[str] = Query([]),  # noqa: B008
+    organisation: list[str] = Query([]),  # noqa: B008
+    country: list[str] = Query([]),  # noqa: B008
+    city: list[str] = Query([]),  # noqa: B008
+    vintage_from: int | None = None,
+    vintage_to: int | None = None,
+    page: int = 1,
+) -> Any:
+    if not allow_search(request.user):
+        raise HttpError(429, THROTTLED)
+    # The declared parameters document the endpoint; the page's parser reads them the same way.
+    params = SearchParams.from_querydict(request.GET)
+    found = search(viewer_for(request.user), params)
+    return {
+        "total": found.total,
+        "page": found.page,
+        "pages": found.pages,
+        "results": [result_json(row) for row in found.results],
+        "facets": facets_json(found),
+    }

@@ -1,0 +1,3 @@
+from filon.cli import main
+
+main()

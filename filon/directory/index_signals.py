@@ -1,0 +1,58 @@
+"""Keeping the search index fresh: any change to what it holds replaces its version token.
+
+The token lives in Django's cache, which is the database cache (settings.CACHES): every server
+process reads the same token, and the token is written in the same transaction as the change,
+so no process can rebuild from data older than the token it sees. A random token rather than
+a counter: a cleared cache (or a test's rolled-back transaction) then never brings an older
+index back to life.
+
+Bulk writes (``bulk_create``, ``QuerySet.update``) send no signal: code that writes in bulk
+calls :func:`invalidate` itself.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+VERSION_KEY = "directory:version"
+
+
+def invalidate() -> None:
+    """Make the next search (in any process) rebuild its index."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def current_version() -> str:
+    """The version token of the directory's searchable data."""
+    token = cache.get(VERSION_KEY)
+    if token is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        token = cache.get(VERSION_KEY)
+    return str(token)
+
+
+def _changed(**_kwargs: Any) -> None:
+    invalidate()
+
+
+def _skills_changed(action: str = "", **_kwargs: Any) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        invalidate()
+
+
+def connect() -> None:
+    """Called once from the directory's AppConfig.ready()."""
+    from filon.directory.models import Affiliation, Person, Position, School, Skill, Thesis
+    from filon.orgs.models import Organisation
+
+    for model in (Person, Affiliation, Position, Thesis, Skill, School, Organisation):
+        uid = f"directory-search-{model._meta.label_lower}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    m2m_changed.connect(
+        _skills_changed, sender=Person.skills.through, dispatch_uid="directory-search-skills"
+    )

@@ -1,0 +1,187 @@
+"""Writes of the money app: importing a grant file, merging two organisations, keeping two apart.
+
+Each action runs in one transaction and writes one audit row.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import nullcontext
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from filon.audit.actions import record
+from filon.audit.models import AuditEntry
+from filon.imports.base import sha256
+from filon.imports.models import ImportRun, RunStatus
+from filon.money.importers import FundingImporter
+from filon.money.loader import FundingLoader, FundingReport
+from filon.money.models import OrgMatchCandidate, OrgMatchStatus
+from filon.orgs.models import OrgAlias, Organisation
+
+#: What ImportRun.kind says of a grant file.
+RUN_KIND = "funding"
+
+
+def import_funding(
+    actor: Any,
+    importer: FundingImporter,
+    data: bytes,
+    filename: str,
+    *,
+    dry_run: bool = False,
+    origin: str = "cli",
+) -> FundingReport:
+    """Import one grant file, all or nothing, and say what was (or would be) done.
+
+    The file is read and every row matched against Filon (organisations, programmes, projects,
+    participations); if any row is invalid, or for a dry run, nothing is written. Otherwise
+    everything is written in one transaction, with an :class:`~filon.imports.models.ImportRun`,
+    the provenance (file and line) of each new fact and one audit row.
+    """
+    started = time.perf_counter()
+    report = FundingReport(kind=RUN_KIND, filename=filename, sha256=sha256(data), dry_run=dry_run)
+    funding = importer.parse(data, report)
+    # A dry run only reads: no transaction, so that SQLite's writers are not held up meanwhile.
+    with transaction.atomic() if not dry_run else nullcontext():
+        loader = FundingLoader(report, funding)
+        loader.run()
+        report.items.sort(key=lambda item: item.line)
+        report.sort_errors()
+        if report.errors or dry_run:
+            report.seconds = time.perf_counter() - started
+            return report
+        run = ImportRun.objects.create(
+            kind=RUN_KIND,
+            filename=filename[:255],
+            sha256=report.sha256,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            origin=origin,
+            status=RunStatus.DONE,
+            finished_at=timezone.now(),
+            options={
+                k: v
+                for k, v in {"format": importer.format, **importer.options}.items()
+                if isinstance(v, str | int)
+            },
+        )
+        loader.flush(run)
+        report.written = True
+        report.run_id = run.pk
+        report.seconds = time.perf_counter() - started
+        run.report = report.as_dict(items=False) | {
+            "items": [i.as_dict() for i in report.changed[:500]]
+        }
+        run.save(update_fields=["report"])
+        record(
+            "money.import",
+            actor=actor,
+            target=run,
+            format=importer.format,
+            origin=origin,
+            file=filename,
+            sha256=report.sha256,
+            rows=report.rows,
+            total=report.as_dict(items=False)["funding"]["total"],
+            **report.counts,
+        )
+    return report
+
+
+# -- merging organisations --------------------------------------------------------------------
+
+
+class MergeRefused(ValueError):
+    """The two organisations cannot be merged."""
+
+
+def _repoint(model: type[models.Model], fieldname: str, keep_pk: int, drop_pk: int) -> int:
+    """Point ``model.fieldname`` from drop to keep; rows that would then duplicate one of
+    keep's (a unique constraint says so) are deleted. Returns how many rows moved."""
+    manager = model._default_manager
+    rows = manager.filter(**{fieldname: drop_pk})
+    try:
+        with transaction.atomic():
+            return rows.update(**{fieldname: keep_pk})
+    except IntegrityError:
+        pass
+    moved = 0
+    for pk in list(rows.values_list("pk", flat=True)):
+        try:
+            with transaction.atomic():
+                moved += manager.filter(pk=pk).update(**{fieldname: keep_pk})
+        except IntegrityError:
+            manager.filter(pk=pk).delete()
+    return moved
+
+
+def merge_organisations(actor: Any, keep: Organisation, drop: Organisation) -> Organisation:
+    """Make one organisation of two: everything pointing to ``drop`` moves to ``keep``.
+
+    Positions, theses, thesis fundings, participations, programmes, identifiers, other names,
+    units, groups… every relation to Organisation is followed, whatever its app. ``drop``'s
+    name becomes another name of ``keep``. Refused when both are a school's organisation.
+    """
+    if keep.pk == drop.pk:
+        raise MergeRefused(_("Une organisation ne peut pas être fusionnée avec elle-même."))
+    with transaction.atomic():
+        keep = Organisation.objects.select_for_update().get(pk=keep.pk)
+        drop = Organisation.objects.select_for_update().get(pk=drop.pk)
+        if hasattr(keep, "school") and hasattr(drop, "school"):
+            raise MergeRefused(_("Les deux organisations sont chacune une école du réseau."))
+        OrgMatchCandidate.objects.filter(
+            Q(existing=keep, incoming=drop) | Q(existing=drop, incoming=keep)
+        ).delete()
+        moved: dict[str, int] = {}
+        for rel in Organisation._meta.related_objects:
+            field: Any = rel.field
+            if rel.many_to_many:
+                through = field.remote_field.through
+                n = _repoint(through, field.m2m_reverse_field_name(), keep.pk, drop.pk)
+                label = through._meta.label_lower
+            else:
+                model: Any = rel.related_model
+                n = _repoint(model, field.name, keep.pk, drop.pk)
+                label = model._meta.label_lower
+            if n:
+                moved[label] = moved.get(label, 0) + n
+        AuditEntry.objects.filter(
+            target_type=Organisation._meta.label_lower, target_id=str(drop.pk)
+        ).update(target_id=str(keep.pk))
+        names = {a.casefold() for a in keep.aliases.values_list("name", flat=True)}
+        if drop.name.casefold() != keep.name.casefold() and drop.name.casefold() not in names:
+            OrgAlias.objects.create(organisation=keep, name=drop.name)
+        if keep.parent_id == drop.pk:
+            keep.parent_id = drop.parent_id if drop.parent_id != keep.pk else None
+        for name in ("short_name", "city", "country", "website", "sector_id"):
+            if not getattr(keep, name) and getattr(drop, name):
+                setattr(keep, name, getattr(drop, name))
+        keep.save()
+        dropped = {"id": drop.pk, "name": drop.name}
+        drop.delete()
+        record("organisation.merge", actor=actor, target=keep, dropped=dropped, moved=moved)
+        from filon.directory.index_signals import invalidate
+
+        invalidate()  # positions and theses now name the kept organisation
+    return keep
+
+
+def keep_organisations_separate(actor: Any, candidate: OrgMatchCandidate) -> OrgMatchCandidate:
+    """Record that the two organisations of a possible duplicate are two organisations."""
+    with transaction.atomic():
+        candidate.status = OrgMatchStatus.SEPARATE
+        candidate.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        candidate.decided_at = timezone.now()
+        candidate.save(update_fields=["status", "decided_by", "decided_at"])
+        record(
+            "organisation.keep_separate",
+            actor=actor,
+            target=candidate,
+            existing=candidate.existing_id,
+            incoming=candidate.incoming_id,
+        )
+    return candidate

@@ -1,0 +1,108 @@
+"""Filon's e-mails: rendered from templates in the recipient's language, sent after commit.
+
+Every message has a plain-text and an HTML part (``outreach/email/<name>.txt`` and
+``.html``, the subject in ``<name>_subject.txt``), is written in the recipient's
+``User.language`` (French for people without an account), and goes out through Django's
+configured backend only once the action that sends it has committed: a rolled-back action
+sends nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from filon.accounts.models import User
+from filon.directory.models import ContactKind, ContactPoint, Person
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("fr", "en")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Where and in which language to write to someone."""
+
+    email: str
+    language: str
+    first_name: str
+
+
+def account_of(person: Person) -> User | None:
+    """The active account of a person, if they have one."""
+    return User.objects.filter(person=person, is_active=True).first()
+
+
+def language_of(person: Person) -> str:
+    account = account_of(person)
+    return account.language if account is not None and account.language in LANGUAGES else "fr"
+
+
+def recipient_for(person: Person) -> Recipient | None:
+    """The account's address (the one the member signs in with), else their primary e-mail."""
+    account = account_of(person)
+    if account is not None:
+        language = account.language if account.language in LANGUAGES else "fr"
+        return Recipient(account.email, language, person.first_name)
+    contact = (
+        ContactPoint.objects.filter(person=person, kind=ContactKind.EMAIL)
+        .order_by("-is_primary", "pk")
+        .first()
+    )
+    if contact is None:
+        return None
+    return Recipient(contact.value, "fr", person.first_name)
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def site_url(name: str, *args: Any) -> str:
+    return absolute(reverse(name, args=args))
+
+
+def render_message(name: str, context: dict[str, Any], language: str) -> tuple[str, str, str]:
+    """(subject, text, html) of a message, rendered in ``language``."""
+    with translation.override(language):
+        full = {"site_url": settings.SITE_URL, "language": language, **context}
+        subject = " ".join(render_to_string(f"outreach/email/{name}_subject.txt", full).split())
+        text = render_to_string(f"outreach/email/{name}.txt", full)
+        html = render_to_string(f"outreach/email/{name}.html", full)
+    return subject, text, html
+
+
+def after_commit(send: Callable[[], Any]) -> None:
+    """Run ``send`` once the current transaction commits (at once outside a transaction)."""
+    transaction.on_commit(send, robust=True)
+
+
+def send_to(person: Person, name: str, context: dict[str, Any]) -> bool:
+    """Queue one message to ``person``; False when Filon has no address for them."""
+    recipient = recipient_for(person)
+    if recipient is None:
+        log.warning("no e-mail address for person %s: %s not sent", person.pk, name)
+        return False
+    subject, text, html = render_message(
+        name, {"recipient": recipient, **context}, recipient.language
+    )
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [recipient.email],
+        headers={"Content-Language": recipient.language, "Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    after_commit(message.send)
+    return True
