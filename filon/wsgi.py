@@ -6,3 +6,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "filon.settings")
 application = get_wsgi_application()
+
+if os.environ.get("FILON_WARM_UP") == "1":
+    from filon.web.warmup import warm_up
+
+    warm_up()

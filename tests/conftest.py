@@ -31,6 +31,37 @@ PASSWORD = "un-mot-de-passe-de-test"
 _serial = itertools.count(1)
 
 
+def restore_reference_rows() -> None:
+    """Write again the rows of the data migrations (NACE sectors, schools); both are idempotent.
+
+    A transactional test flushes every table when it ends, these included, and Django's
+    serialized rollback cannot be relied on to bring them back (a live server or Playwright's
+    event loop gives the test thread a new connection, without the serialized copy).
+    """
+    import importlib
+
+    from django.apps import apps
+
+    if School.objects.exists():
+        return
+    for module in (
+        "filon.orgs.migrations.0002_load_nace",
+        "filon.directory.migrations.0002_schools",
+    ):
+        importlib.import_module(module).load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows_in_transactional_tests(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        restore_reference_rows()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing() -> Any:
     """PBKDF2 costs a fifth of a second a password: far too slow for hundreds of logins."""

@@ -30,3 +30,22 @@ def test_the_ci_runs_the_readme_test_command_word_for_word():
 
 def test_the_readme_demo_command_runs_filon_demo():
     assert re.findall(r"```sh\n(.+?)\n```", README)[0].endswith("filon demo")
+
+
+def _leaf_commands(command, prefix):
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        full = f"{prefix} {name}"
+        if hasattr(sub, "commands"):
+            yield from _leaf_commands(sub, full)
+        else:
+            yield full
+
+
+def test_every_cli_command_is_documented_in_the_readme():
+    import typer.main
+
+    from filon.cli import app
+
+    commands = list(_leaf_commands(typer.main.get_command(app), "filon"))
+    assert "filon demo" in commands
+    assert [c for c in commands if f"`{c}" not in README] == []

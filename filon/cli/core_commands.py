@@ -86,8 +86,10 @@ def _serve(host: str, port: int, workers: int) -> None:
         "-",
         "--forwarded-allow-ips",
         "127.0.0.1",
+        "--preload",
     ]
-    env = dict(os.environ, FILON_DATA_DIR=str(settings.DATA_DIR))
+    # The master builds the search indexes and the graph once; the workers fork with them.
+    env = dict(os.environ, FILON_DATA_DIR=str(settings.DATA_DIR), FILON_WARM_UP="1")
     sys.stdout.flush()
     sys.stderr.flush()
     os.execve(sys.executable, args, env)
@@ -110,7 +112,7 @@ def serve(
             "[red]La base n'est pas à jour :[/red] lancez d'abord `filon migrate` ou `filon demo`."
         )
         raise typer.Exit(1)
-    err.print(f"Filon sur http://{host}:{port}/")
+    err.print(f"Filon sur http://{host}:{port}/ (préparation des index de recherche et du réseau…)")
     _serve(host, port, workers)
 
 

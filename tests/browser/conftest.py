@@ -7,13 +7,14 @@ CI), in which case they fail loudly.
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import restore_reference_rows
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -64,29 +65,12 @@ def browser() -> Iterator[Any]:
             browser.close()
 
 
-def _restore_reference_rows() -> None:
-    """Write again the rows of the data migrations (NACE sectors, schools); both are idempotent.
-
-    live_server brings transactional_db, whose flush after each test also empties these
-    tables. Django's serialized rollback cannot be relied on to bring them back: once
-    Playwright runs its event loop in the test thread, Django hands that thread a new
-    database connection object, without the serialized copy made at database setup.
-    """
-    from django.apps import apps
-
-    for module in (
-        "filon.orgs.migrations.0002_load_nace",
-        "filon.directory.migrations.0002_schools",
-    ):
-        importlib.import_module(module).load(apps, None)
-
-
 @pytest.fixture
 def demo_network(live_server: Any) -> None:
     """A small demo network, committed (transactional_db) so the live server's thread sees it."""
     from filon.demo.load import generate_and_load
 
-    _restore_reference_rows()
+    restore_reference_rows()
     generate_and_load(300, 1)
 
 
