@@ -59,7 +59,9 @@ class SearchOut(Schema):
     description=(
         "Recherche plein texte (nom, organisations, fonctions, thèse, compétences, laboratoire, "
         "ville ; accents et une faute de frappe dans un nom tolérés) avec facettes. Chaque "
-        "facette se filtre en répétant le paramètre (`school=P&school=E`). Les rubriques que "
+        "facette se filtre en répétant le paramètre (`school=P&school=E`) ; `aide=1` ne garde "
+        "que les membres qui proposent leur aide (au moins une offre d'aide active, facette "
+        "`aide`). Les rubriques que "
         "les membres cachent à l'appelant ne sont ni cherchées ni comptées. Limité à "
         "SEARCHES_PER_MINUTE recherches par minute et par compte (429 au-delà)."
     ),
@@ -74,6 +76,9 @@ def search_directory(
     organisation: list[str] = Query([]),  # noqa: B008
     country: list[str] = Query([]),  # noqa: B008
     city: list[str] = Query([]),  # noqa: B008
+    aide: list[str] = Query(  # noqa: B008
+        [], description="1 : seulement les membres qui proposent leur aide."
+    ),
     vintage_from: int | None = None,
     vintage_to: int | None = None,
     page: int = 1,

@@ -21,14 +21,28 @@ def search_command(
         list[str] | None, typer.Option(help="Lettre d'école (répétable : --school P --school E).")
     ] = None,
     track: Annotated[list[str] | None, typer.Option(help="Filière (ex. docteur).")] = None,
+    offers_help: Annotated[
+        bool,
+        typer.Option(
+            "--offers-help", help="Seulement les membres qui proposent leur aide (offre active)."
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Résultats en JSON.")] = False,
 ) -> None:
     """Search the directory as the association's staff see it (same results as /annuaire/)."""
     django_setup()
     from filon.directory.privacy import audience
-    from filon.directory.search import SearchParams, facets_json, result_json, search
+    from filon.directory.search import (
+        OFFERS_HELP,
+        SearchParams,
+        facets_json,
+        result_json,
+        search,
+    )
 
     filters = {k: tuple(v) for k, v in (("school", school), ("track", track)) if v}
+    if offers_help:
+        filters["aide"] = (OFFERS_HELP,)
     found = search(
         audience(2), SearchParams(query=query, filters=filters, page=page), per_page=limit
     )

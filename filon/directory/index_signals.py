@@ -49,7 +49,10 @@ def connect() -> None:
     from filon.directory.models import Affiliation, Person, Position, School, Skill, Thesis
     from filon.orgs.models import Organisation
 
-    for model in (Person, Affiliation, Position, Thesis, Skill, School, Organisation):
+    # The outreach app builds on the directory: its models are imported here, late, only.
+    from filon.outreach.models import Offer
+
+    for model in (Person, Affiliation, Position, Thesis, Skill, School, Organisation, Offer):
         uid = f"directory-search-{model._meta.label_lower}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")

@@ -4,6 +4,9 @@ What an index holds is decided here, before the core sees anything:
 
 - people who opted out of the directory are never indexed: nobody finds them by search,
   staff included (staff reach them through the administration);
+- offers of help (filon.outreach) are read by every signed-in member
+  (:func:`~filon.directory.privacy.can_see_outreach`): the "offers help" facet (``aide=1``:
+  at least one active offer) is the same at every audience level;
 - one index per audience level (0 members, 1 paying members, 2 staff, as
   :attr:`~filon.directory.privacy.Viewer.level`): a person's field group (city, positions,
   thesis, skills) goes into a level's index only if :func:`~filon.directory.privacy.allows`
@@ -14,7 +17,7 @@ Indexes are built lazily in each process and kept in memory until the directory'
 token changes (:mod:`filon.directory.index_signals`), so any saved change is seen by the next
 search. That next search pays the rebuild: measured by ``filon bench search --members 30000``
 on SQLite (2 shared cores), 3.7 s for the members' index and 3.4 s for the staff's (about 1 s
-of it the five bulk queries, the rest tokenising and the sparse build); a search on a built
+of it the six bulk queries, the rest tokenising and the sparse build); a search on a built
 index costs about 9 ms through the whole view.
 """
 
@@ -55,7 +58,10 @@ FACETS: dict[str, Any] = {
     "organisation": _("Employeur actuel"),
     "country": _("Pays"),
     "city": _("Ville"),
+    # Boolean: one value, OFFERS_HELP, for people with at least one active offer of help.
+    "aide": _("Entraide"),
 }
+OFFERS_HELP = "1"
 FACET_LIMITS = {"organisation": 10, "sector": 10, "city": 12, "country": 10}
 ORDERED_FACETS = ("school", "decade")
 
@@ -193,6 +199,7 @@ class _Person:
     positions: list[tuple[str, int, str, str, str, bool, Any]] = field(default_factory=list)
     theses: list[tuple[str, str, str, str]] = field(default_factory=list)
     skills: list[str] = field(default_factory=list)
+    offers_help: bool = False
 
 
 @dataclass(frozen=True)
@@ -215,10 +222,12 @@ class DirectoryIndex:
 
 
 def _load() -> list[_Person]:
-    """Everyone who may be found, with their diplomas, positions, theses and skills.
+    """Everyone who may be found, with their diplomas, positions, theses, skills and offers.
 
-    Five queries whatever the size of the directory.
+    Six queries whatever the size of the directory.
     """
+    from filon.outreach.models import Offer  # outreach builds on the directory: import late
+
     people: dict[int, _Person] = {
         pk: _Person(pk, first, last, city, country, fv if isinstance(fv, dict) else {})
         for pk, first, last, city, country, fv in Person.objects.filter(
@@ -259,6 +268,13 @@ def _load() -> list[_Person]:
         .values_list("person_id", "skill__name")
     ):
         people[pid].skills.append(skill)
+    for pid in (
+        Offer.objects.filter(is_active=True, person__directory_opt_out=False)
+        .order_by()  # no Meta.ordering columns, or DISTINCT would keep duplicates
+        .values_list("person_id", flat=True)
+        .distinct()
+    ):
+        people[pid].offers_help = True
     return list(people.values())
 
 
@@ -291,6 +307,8 @@ def build_index(level: int, version: str = "") -> DirectoryIndex:
             "track": [track for _c, track, _y in p.promos],
             # Not in the sidebar: a promo label typed in the query ("P58") filters on it.
             "promo": [promo_label(code, year) for code, _t, year in p.promos],
+            # Offers of help are shown to every signed-in member: no field group guards them.
+            "aide": [OFFERS_HELP] if p.offers_help else [],
         }
         if see["positions"]:
             fields["organisations"] = _join(
@@ -345,6 +363,7 @@ def build_index(level: int, version: str = "") -> DirectoryIndex:
         },
         "organisation": org_names,
         "city": city_names,
+        "aide": {OFFERS_HELP: _("Propose son aide")},
     }
     return DirectoryIndex(level, version, index, display, labels, time.perf_counter() - started)
 

@@ -15,6 +15,7 @@ from filon.projects.models import (
     Dimension,
     Effect,
     Hypothesis,
+    Meeting,
     MeetingFormat,
     NoteKind,
     Scenario,
@@ -123,10 +124,15 @@ class MeetingForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, *args: Any, hypotheses: list[Hypothesis] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(
+        self, *args: Any, hypotheses: list[Hypothesis] = (),  # type: ignore[assignment]
+        note_rows: int = NOTE_ROWS, referral_rows: int = REFERRAL_ROWS, **kwargs: Any,
+    ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self.hypotheses = list(hypotheses)
-        for i in range(1, NOTE_ROWS + 1):
+        self.note_count = max(NOTE_ROWS, note_rows)
+        self.referral_count = max(REFERRAL_ROWS, referral_rows)
+        for i in range(1, self.note_count + 1):
             self.fields[f"note_kind_{i}"] = forms.ChoiceField(
                 label=_("Type de note %(n)s") % {"n": i}, choices=_NOTE_CHOICES, required=False
             )
@@ -147,7 +153,7 @@ class MeetingForm(forms.Form):
             self.fields[f"quote_{h.pk}"] = forms.CharField(
                 label=_("Ce qui a été dit ou fait"), required=False
             )
-        for i in range(1, REFERRAL_ROWS + 1):
+        for i in range(1, self.referral_count + 1):
             self.fields[f"referral_name_{i}"] = forms.CharField(
                 label=_("Personne recommandée %(n)s") % {"n": i}, required=False
             )
@@ -159,7 +165,7 @@ class MeetingForm(forms.Form):
         d = self.cleaned_data
         return [
             (d[f"note_kind_{i}"], d[f"note_text_{i}"])
-            for i in range(1, NOTE_ROWS + 1)
+            for i in range(1, self.note_count + 1)
             if d.get(f"note_kind_{i}") and d.get(f"note_text_{i}", "").strip()
         ]
 
@@ -175,12 +181,14 @@ class MeetingForm(forms.Form):
         d = self.cleaned_data
         return [
             (d[f"referral_name_{i}"].strip(), d.get(f"referral_org_{i}", "").strip())
-            for i in range(1, REFERRAL_ROWS + 1)
+            for i in range(1, self.referral_count + 1)
             if d.get(f"referral_name_{i}", "").strip()
         ]
 
     def note_rows(self) -> list[tuple[Any, Any]]:
-        return [(self[f"note_kind_{i}"], self[f"note_text_{i}"]) for i in range(1, NOTE_ROWS + 1)]
+        return [
+            (self[f"note_kind_{i}"], self[f"note_text_{i}"]) for i in range(1, self.note_count + 1)
+        ]
 
     def verdict_rows(self) -> list[tuple[Hypothesis, Any, Any, Any]]:
         return [
@@ -191,8 +199,34 @@ class MeetingForm(forms.Form):
     def referral_rows(self) -> list[tuple[Any, Any]]:
         return [
             (self[f"referral_name_{i}"], self[f"referral_org_{i}"])
-            for i in range(1, REFERRAL_ROWS + 1)
+            for i in range(1, self.referral_count + 1)
         ]
 
 
 DIMENSION_LABELS = dict(Dimension.choices)
+
+
+def meeting_initial(meeting: Meeting) -> dict[str, Any]:
+    """The values of a logged meeting, as initial data of a :class:`MeetingForm`."""
+    initial: dict[str, Any] = {
+        "contact_name": meeting.contact_name,
+        "contact_id": meeting.contact_id,
+        "organisation": meeting.organisation,
+        "date": meeting.date,
+        "format": meeting.format,
+        "goals": meeting.goals,
+        "next_step": meeting.next_step,
+        "next_step_date": meeting.next_step_date,
+    }
+    commitment = meeting.commitments.first()
+    if commitment is not None:
+        initial["commitment"], initial["commitment_detail"] = commitment.kind, commitment.detail
+    for i, n in enumerate(meeting.notes.all(), start=1):
+        initial[f"note_kind_{i}"], initial[f"note_text_{i}"] = n.kind, n.text
+    for v in meeting.verdicts.all():
+        initial[f"verdict_{v.hypothesis_id}"] = v.effect
+        initial[f"strength_{v.hypothesis_id}"] = v.strength
+        initial[f"quote_{v.hypothesis_id}"] = v.quote
+    for i, r in enumerate(meeting.referrals.all(), start=1):
+        initial[f"referral_name_{i}"], initial[f"referral_org_{i}"] = r.name, r.organisation
+    return initial

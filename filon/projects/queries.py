@@ -326,3 +326,17 @@ def money_trail(scenario: Scenario) -> list[dict[str, Any]]:
         .values_list("funder_id", "n")
     )
     return [{"org": o, "projects": counts.get(o.pk, 0)} for o in scenario.funders.all()]
+
+
+def competence_for(viewer: Viewer, pk: int) -> Competence:
+    found = Competence.objects.filter(pk=pk, person_id=owner_id(viewer)).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+def desire_for(viewer: Viewer, pk: int) -> Desire:
+    found = Desire.objects.filter(pk=pk, person_id=owner_id(viewer)).first()
+    if found is None:
+        raise NotFound
+    return found

@@ -84,8 +84,8 @@ def test_create_scenario_add_hypothesis_and_log_meeting(member: Any, member_clie
         assert (
             member_client.post(f"/projet/scenarios/{scen.pk}/rencontre/", data).status_code == 302
         )
-    page = member_client.get(f"/projet/scenarios/{scen.pk}/").content.decode()
-    assert "confirmée" in page
+    data = queries.scenario_page(viewer_for(member), scen.pk)
+    assert [row["a"].state for row in data["hypotheses"]] == ["supported"]
     assert Referral.objects.filter(name="Paul Tiers").count() == 1
     assert AuditEntry.objects.filter(action="projects.meeting.log").count() == 3
     assert AuditEntry.objects.filter(action="projects.scenario.create").count() == 1
