@@ -232,18 +232,30 @@ def merge_people(actor: Any, keep: Person, drop: Person) -> Person:
     return keep
 
 
-def keep_separate(actor: Any, candidate: MatchCandidate) -> MatchCandidate:
-    """Record that the two people of a possible duplicate are two people."""
+def decide_separate(actor: Any, candidate: Any, *, status: str, action: str) -> Any:
+    """Record that the two records of a possible duplicate (people or organisations) are two.
+
+    ``candidate`` is a pending match (it has ``status``, ``decided_by``, ``decided_at``,
+    ``existing_id`` and ``incoming_id``); ``action`` names the audit-log row.
+    """
     with transaction.atomic():
-        candidate.status = MatchStatus.SEPARATE
+        candidate.status = status
         candidate.decided_by = actor if getattr(actor, "is_authenticated", False) else None
         candidate.decided_at = timezone.now()
         candidate.save(update_fields=["status", "decided_by", "decided_at"])
         record(
-            "person.keep_separate",
+            action,
             actor=actor,
             target=candidate,
             existing=candidate.existing_id,
             incoming=candidate.incoming_id,
         )
     return candidate
+
+
+def keep_separate(actor: Any, candidate: MatchCandidate) -> MatchCandidate:
+    """Record that the two people of a possible duplicate are two people."""
+    result: MatchCandidate = decide_separate(
+        actor, candidate, status=MatchStatus.SEPARATE, action="person.keep_separate"
+    )
+    return result

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from filon.audit.actions import record
 from filon.audit.models import AuditEntry
+from filon.imports.actions import decide_separate
 from filon.imports.base import sha256
 from filon.imports.models import ImportRun, RunStatus
 from filon.money.importers import FundingImporter
@@ -172,16 +173,7 @@ def merge_organisations(actor: Any, keep: Organisation, drop: Organisation) -> O
 
 def keep_organisations_separate(actor: Any, candidate: OrgMatchCandidate) -> OrgMatchCandidate:
     """Record that the two organisations of a possible duplicate are two organisations."""
-    with transaction.atomic():
-        candidate.status = OrgMatchStatus.SEPARATE
-        candidate.decided_by = actor if getattr(actor, "is_authenticated", False) else None
-        candidate.decided_at = timezone.now()
-        candidate.save(update_fields=["status", "decided_by", "decided_at"])
-        record(
-            "organisation.keep_separate",
-            actor=actor,
-            target=candidate,
-            existing=candidate.existing_id,
-            incoming=candidate.incoming_id,
-        )
-    return candidate
+    result: OrgMatchCandidate = decide_separate(
+        actor, candidate, status=OrgMatchStatus.SEPARATE, action="organisation.keep_separate"
+    )
+    return result
