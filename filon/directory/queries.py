@@ -66,11 +66,6 @@ def with_profile(people: QuerySet[Person]) -> QuerySet[Person]:
     )
 
 
-def profile_for(viewer: Any, person_id: int) -> Person | None:
-    """One person as the viewer may see them, or None when they may not."""
-    return with_profile(visible_people(viewer)).filter(pk=person_id).first()
-
-
 def current_positions(person: Person) -> list[Position]:
     return [p for p in person.positions.all() if p.end is None]
 
