@@ -17,13 +17,20 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 
 VERSION_KEY = "directory:version"
 
+#: Sent by code that writes in bulk (imports, merges, the demo), inside its transaction, with
+#: ``person_ids`` (the people touched, or None for "anyone may have changed"). The indexes
+#: that follow writes (search documents, the graph's change log) connect to it.
+bulk_write = Signal()
 
-def invalidate() -> None:
-    """Make the next search (in any process) rebuild its index."""
+
+def invalidate(person_ids: Any = None) -> None:
+    """Tell every index that a bulk write changed ``person_ids`` (None: possibly anyone)."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    bulk_write.send(sender=None, person_ids=None if person_ids is None else set(person_ids))
 
 
 def current_version() -> str:
