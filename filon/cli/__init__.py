@@ -8,6 +8,7 @@ output can be read by a script.
 from filon.cli import (
     association,  # noqa: F401  (filon stats dues / members)
     bench,  # noqa: F401  (the `filon bench …` group)
+    bench_scale,  # noqa: F401  (filon bench scale)
     core_commands,  # noqa: F401  (registers its commands)
     directory,  # noqa: F401  (filon search)
     exports,  # noqa: F401  (the `filon export …` group)
