@@ -62,6 +62,17 @@ def _reference_rows_in_transactional_tests(request: pytest.FixtureRequest) -> No
         restore_reference_rows()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_search_columns() -> Any:
+    """Each test starts with no facet columns in memory: a rolled-back test took its documents
+    (and their change numbers) away, which no server process ever sees."""
+    from filon.directory.search import forget_indexes
+
+    forget_indexes()
+    yield
+    forget_indexes()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing() -> Any:
     """PBKDF2 costs a fifth of a second a password: far too slow for hundreds of logins."""

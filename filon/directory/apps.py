@@ -7,6 +7,7 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Annuaire")
 
     def ready(self) -> None:
-        from filon.directory import index_signals
+        from filon.directory import index_signals, indexing
 
         index_signals.connect()
+        indexing.connect()

@@ -42,13 +42,17 @@ def current_version() -> str:
     return str(token)
 
 
+def _bump() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
 def _changed(**_kwargs: Any) -> None:
-    invalidate()
+    _bump()
 
 
 def _skills_changed(action: str = "", **_kwargs: Any) -> None:
     if action in {"post_add", "post_remove", "post_clear"}:
-        invalidate()
+        _bump()
 
 
 def connect() -> None:

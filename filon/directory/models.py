@@ -411,3 +411,67 @@ class ContactReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer_id} → {self.person_id} ({self.at:%Y-%m-%d %H:%M})"
+
+
+# -- the search documents: what each audience may find of a person, kept by every write ----
+
+
+class SearchDocument(models.Model):
+    """One person as one audience level may find them (0 members, 1 paying, 2 staff).
+
+    Written in the same transaction as the change it reflects (:mod:`filon.directory.indexing`);
+    the text itself lives in the database's full-text engine (an FTS5 table per level on
+    SQLite, the ``tsv`` column on PostgreSQL), the rest here. ``seq`` orders the changes: each
+    server process reads the documents changed since the last one it applied.
+    ``person_id`` is a plain number, not a key: the document of an erased person stays as a
+    tombstone (``hidden``) so that every process learns of the erasure.
+    """
+
+    person_id = models.BigIntegerField()
+    level = models.PositiveSmallIntegerField()
+    hidden = models.BooleanField(default=False)
+    sort_key = models.CharField(max_length=210, blank=True)
+    #: Field texts as shown (name, organisations, titles, thesis, skills, labs, city).
+    fields = models.JSONField(default=dict)
+    #: What a result shows: {"name", "promos", "position"}.
+    display = models.JSONField(default=dict)
+    #: The person's facet values (ids of SearchFacetValue), packed int32 (see indexing.SLOTS).
+    facets = models.BinaryField(default=b"")
+    seq = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person_id", "level"], name="search_doc_person_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}@{self.level}"
+
+
+class SearchFacetValue(models.Model):
+    """A facet value ("school" "P", "city" "saint etienne"…) and the number standing for it."""
+
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=200)
+    label = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["facet", "value"], name="search_facet_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}"
+
+
+class SearchSequence(models.Model):
+    """The counter behind SearchDocument.seq: one row, incremented inside each write.
+
+    Its row lock makes writers take numbers in commit order, so a reader that has seen
+    number N has seen every number below it.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,48 +1,42 @@
-"""Directory search: the database adapted into :mod:`filon.core.search`, privacy applied first.
+"""Directory search: the database's full-text engine, privacy applied before anything is indexed.
 
-What an index holds is decided here, before the core sees anything:
+What each audience may find is decided when a person's documents are written
+(:mod:`filon.directory.indexing`, in the same transaction as the change):
 
-- people who opted out of the directory are never indexed: nobody finds them by search,
-  staff included (staff reach them through the administration);
-- offers of help (filon.outreach) are read by every signed-in member
-  (:func:`~filon.directory.privacy.can_see_outreach`): the "offers help" facet (``aide=1``:
-  at least one active offer) is the same at every audience level;
-- one index per audience level (0 members, 1 paying members, 2 staff, as
-  :attr:`~filon.directory.privacy.Viewer.level`): a person's field group (city, positions,
-  thesis, skills) goes into a level's index only if :func:`~filon.directory.privacy.allows`
-  that audience to see it. A hidden group is neither searchable nor counted in the facets,
-  and the current position is not shown.
+- people who opted out of the directory are never found by search, staff included (staff reach
+  them through the administration);
+- one document per audience level (0 members, 1 paying members, 2 staff, as
+  :attr:`~filon.directory.privacy.Viewer.level`): a field group (city, positions, thesis,
+  skills) is in a level's document only if :func:`~filon.directory.privacy.allows` that
+  audience to see it; a hidden group is neither searchable nor counted in the facets, and the
+  current position is not shown;
+- offers of help (filon.outreach) are read by every signed-in member: the "offers help" facet
+  (``aide=1``) is the same at every level.
 
-Indexes are built lazily in each process and kept in memory until the directory's version
-token changes (:mod:`filon.directory.index_signals`), so any saved change is seen by the next
-search. That next search pays the rebuild: measured by ``filon bench search --members 30000``
-on SQLite (2 shared cores), 3.7 s for the members' index and 3.4 s for the staff's (about 1 s
-of it the six bulk queries, the rest tokenising and the sparse build); a search on a built
-index costs about 9 ms through the whole view.
+Matching and ranking happen in the database (:mod:`filon.directory.search_engine`); the words,
+their stems, prefixes and typo corrections are decided once by :mod:`filon.core.fulltext`;
+facet counts come from compact per-person columns that follow the change log. A saved change is
+found by the next search in every process, and costs no process a rebuild.
 """
 
 from __future__ import annotations
 
+import math
 import re
-import threading
-import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from filon.audit.throttle import hit as throttle_hit
+from filon.core import fulltext
 from filon.core.promo import promo_label
-from filon.core.search import Doc, SearchIndex
-from filon.core.text import fold
-from filon.directory.index_signals import current_version
-from filon.directory.models import Affiliation, Person, Position, School, Thesis, Track
-from filon.directory.privacy import Viewer, allows, audience, group_visibility
-from filon.orgs.models import Sector
+from filon.directory.models import School, Track
+from filon.directory.privacy import Viewer
+from filon.orgs.models import Organisation, Sector
 
 PER_PAGE = 20
 _PROMO = re.compile(r"^([A-Za-z])['’]?(\d{2})$")
@@ -75,21 +69,6 @@ FIELD_LABELS: dict[str, Any] = {
     "labs": _("Laboratoire"),
     "city": _("Ville"),
 }
-
-#: The privacy field group (privacy.FIELD_GROUPS) guarding each part of a document.
-GUARDED_BY = {
-    "organisations": "positions",
-    "titles": "positions",
-    "sector": "positions",
-    "organisation": "positions",
-    "thesis": "thesis",
-    "labs": "thesis",
-    "skills": "skills",
-    "city": "city",
-    "country": "city",
-}
-_GROUPS = ("city", "positions", "thesis", "skills")
-
 
 # -- what the pages, the API and the CLI receive -------------------------------------------
 
@@ -183,212 +162,21 @@ class DirectoryPage:
     facets: tuple[Facet, ...]
 
 
-# -- building the index --------------------------------------------------------------------
-
-
-@dataclass
-class _Person:
-    id: int
-    first_name: str
-    last_name: str
-    city: str
-    country: str
-    settings: dict[str, Any]
-    promos: list[tuple[str, str, int]] = field(default_factory=list)
-    # (title, organisation id, organisation name, short name, sector code, is current, start)
-    positions: list[tuple[str, int, str, str, str, bool, Any]] = field(default_factory=list)
-    theses: list[tuple[str, str, str, str]] = field(default_factory=list)
-    skills: list[str] = field(default_factory=list)
-    offers_help: bool = False
-
-
-@dataclass(frozen=True)
-class _Display:
-    name: str
-    promos: tuple[str, ...]
-    position: str | None
-
-
-@dataclass
-class DirectoryIndex:
-    """One audience level's index, with what its results display and its facet labels."""
-
-    level: int
-    version: str
-    index: SearchIndex
-    display: dict[int, _Display]
-    labels: dict[str, dict[str, Any]]
-    build_seconds: float
-
-
-def _load() -> list[_Person]:
-    """Everyone who may be found, with their diplomas, positions, theses, skills and offers.
-
-    Six queries whatever the size of the directory.
-    """
-    from filon.outreach.models import Offer  # outreach builds on the directory: import late
-
-    people: dict[int, _Person] = {
-        pk: _Person(pk, first, last, city, country, fv if isinstance(fv, dict) else {})
-        for pk, first, last, city, country, fv in Person.objects.filter(
-            directory_opt_out=False
-        ).values_list("pk", "first_name", "last_name", "city", "country", "field_visibility")
-    }
-    for pid, code, track, year in (
-        Affiliation.objects.filter(person__directory_opt_out=False)
-        .order_by("year", "pk")
-        .values_list("person_id", "school__code", "track", "year")
-    ):
-        people[pid].promos.append((code, track, year))
-    for pid, title, oid, name, short, sector, end, start in (
-        Position.objects.filter(person__directory_opt_out=False)
-        .order_by("person_id", F("start").desc(nulls_last=True), "-pk")
-        .values_list(
-            "person_id",
-            "title",
-            "organisation_id",
-            "organisation__name",
-            "organisation__short_name",
-            "organisation__sector_id",
-            "end",
-            "start",
-        )
-    ):
-        people[pid].positions.append((title, oid, name, short, sector or "", end is None, start))
-    for pid, title, discipline, lab, lab_short in (
-        Thesis.objects.filter(person__directory_opt_out=False)
-        .order_by("person_id", "-defence_year")
-        .values_list("person_id", "title", "discipline", "lab__name", "lab__short_name")
-    ):
-        people[pid].theses.append((title, discipline, lab or "", lab_short or ""))
-    through: Any = Person.skills.through
-    for pid, skill in (
-        through.objects.filter(person__directory_opt_out=False)
-        .order_by("skill__name")
-        .values_list("person_id", "skill__name")
-    ):
-        people[pid].skills.append(skill)
-    for pid in (
-        Offer.objects.filter(is_active=True, person__directory_opt_out=False)
-        .order_by()  # no Meta.ordering columns, or DISTINCT would keep duplicates
-        .values_list("person_id", flat=True)
-        .distinct()
-    ):
-        people[pid].offers_help = True
-    return list(people.values())
-
-
-def _join(parts: Any) -> str:
-    kept = [p for p in parts if p]
-    return kept[0] if len(kept) == 1 else " · ".join(dict.fromkeys(kept))
-
-
-def _division(sector: str) -> str:
-    """The NACE division (two digits) of a sector code at any level below the section."""
-    head = sector.split(".")[0]
-    return head if len(head) == 2 and head.isdigit() else ""
-
-
-def build_index(level: int, version: str = "") -> DirectoryIndex:
-    """The index of what audience ``level`` may see of everyone in the directory."""
-    started = time.perf_counter()
-    viewer = audience(level)
-    docs: list[Doc] = []
-    display: dict[int, _Display] = {}
-    org_names: dict[str, str] = {}
-    city_names: dict[str, str] = {}
-    for p in _load():
-        see = {g: allows(viewer, group_visibility(p.settings, g)) for g in _GROUPS}
-        name = f"{p.first_name} {p.last_name}".strip()
-        current = [pos for pos in p.positions if pos[5]]
-        fields = {"name": name}
-        facets: dict[str, list[str]] = {
-            "school": [code for code, _t, _y in p.promos],
-            "track": [track for _c, track, _y in p.promos],
-            # Not in the sidebar: a promo label typed in the query ("P58") filters on it.
-            "promo": [promo_label(code, year) for code, _t, year in p.promos],
-            # Offers of help are shown to every signed-in member: no field group guards them.
-            "aide": [OFFERS_HELP] if p.offers_help else [],
-        }
-        if see["positions"]:
-            fields["organisations"] = _join(
-                f"{n} ({s})" if s and s != n else n for _t, _o, n, s, _sc, _c, _st in p.positions
-            )
-            fields["titles"] = _join(pos[0] for pos in p.positions)
-            facets["organisation"] = [str(pos[1]) for pos in current]
-            facets["sector"] = [_division(pos[4]) for pos in current]
-            for pos in current:
-                org_names[str(pos[1])] = pos[2]
-        if see["thesis"] and p.theses:
-            fields["thesis"] = _join(f"{t} · {d}" if d else t for t, d, _l, _s in p.theses)
-            fields["labs"] = _join(
-                f"{lab} ({short})" if short and short != lab else lab
-                for _t, _d, lab, short in p.theses
-            )
-        if see["skills"]:
-            fields["skills"] = _join(p.skills)
-        if see["city"]:
-            fields["city"] = p.city
-            if p.city:
-                city_key = fold(p.city)
-                facets["city"] = [city_key]
-                city_names.setdefault(city_key, p.city)
-            facets["country"] = [p.country]
-        docs.append(
-            Doc(
-                p.id,
-                fields,
-                fold(f"{p.last_name} {p.first_name}"),
-                facets,
-                [year for _c, _t, year in p.promos],
-            )
-        )
-        position = None
-        if see["positions"] and current:
-            title, _oid, org, _short, _sector, _cur, _start = current[0]
-            position = f"{title} — {org}"
-        display[p.id] = _Display(
-            name,
-            tuple(promo_label(code, year) for code, _t, year in p.promos),
-            position,
-        )
-    index = SearchIndex(docs, facet_limits=FACET_LIMITS, ordered_facets=ORDERED_FACETS)
-    labels: dict[str, dict[str, Any]] = {
-        "school": dict(School.objects.values_list("code", "name")),
-        # Lazy labels: translated at search time, in the language of the request.
-        "track": {str(value): label for value, label in Track.choices},
-        "sector": {
-            code: f"{code} — {label}"
-            for code, label in Sector.objects.filter(level=2).values_list("code", "label")
-        },
-        "organisation": org_names,
-        "city": city_names,
-        "aide": {OFFERS_HELP: _("Propose son aide")},
-    }
-    return DirectoryIndex(level, version, index, display, labels, time.perf_counter() - started)
-
-
-_lock = threading.Lock()
-_indexes: dict[int, DirectoryIndex] = {}
-
-
-def index_for(level: int) -> DirectoryIndex:
-    """The current index of an audience level: built on first use and after any change."""
-    version = current_version()
-    found = _indexes.get(level)
-    if found is not None and found.version == version:
-        return found
-    with _lock:
-        found = _indexes.get(level)
-        if found is None or found.version != version:
-            found = _indexes[level] = build_index(level, version)
-        return found
+# -- the process's search state ------------------------------------------------------------
 
 
 def forget_indexes() -> None:
-    """Drop this process's indexes (tests, or to free memory)."""
-    with _lock:
-        _indexes.clear()
+    """Drop this process's facet columns (tests, or to free memory); the next search reloads."""
+    from filon.directory import search_engine
+
+    search_engine.forget()
+
+
+def warm_up() -> None:
+    """Load the facet columns (the server does it before its workers fork)."""
+    from filon.directory import search_engine
+
+    search_engine.state()
 
 
 # -- searching -----------------------------------------------------------------------------
@@ -417,7 +205,7 @@ def split_promos(query: str, school_codes: Collection[str]) -> tuple[str, tuple[
     return " ".join(words), tuple(dict.fromkeys(promos))
 
 
-def _facet_label(labels: dict[str, dict[str, Any]], key: str, value: str) -> str:
+def _facet_label(labels: Mapping[str, Mapping[str, Any]], key: str, value: str) -> str:
     if key == "decade":
         return str(_("Années %(decade)s") % {"decade": value})
     return str(labels.get(key, {}).get(value, value))
@@ -427,42 +215,176 @@ def search(viewer: Viewer, params: SearchParams, *, per_page: int = PER_PAGE) ->
     """One page of results as ``viewer`` may see them, with the facets of the matched set."""
     if not viewer.is_authenticated:
         raise PermissionDenied
-    current = index_for(max(0, viewer.level))
-    query, promos = split_promos(params.query, current.labels["school"])
-    filters = dict(params.filters)
+    result = run(max(0, viewer.level), params, per_page=per_page)
+    return result.page
+
+
+@dataclass
+class Run:
+    """A search's page, and every matched person id in result order (for the matchers)."""
+
+    page: DirectoryPage
+    ids: Any
+    scores: Any
+
+
+def run(level: int, params: SearchParams, *, per_page: int = PER_PAGE) -> Run:
+    """The search as audience ``level`` may see it: the database matches, the columns count."""
+    import numpy as np
+
+    from filon.directory import search_engine
+    from filon.directory.models import SearchDocument
+
+    state = search_engine.state()
+    schools = _school_names()
+    query, promos = split_promos(params.query, schools)
+    filters = {k: v for k, v in params.filters.items() if v}
     if promos:
         filters["promo"] = promos
-    result = current.index.search(
+    words = fulltext.plan(
         query,
-        filters=filters,
-        vintage=(params.vintage_from, params.vintage_to),
-        page=params.page,
-        per_page=per_page,
+        name_vocabulary=state.names,
+        exists=lambda w: search_engine.word_exists(level, w),
     )
-    rows = []
-    for hit in result.hits:
-        shown = current.display[hit.id]
-        matches = tuple(
-            Match(m.field, str(FIELD_LABELS[m.field]), m.words, m.segments) for m in hit.matches
+    present = state.present[level]
+    if words:
+        found = search_engine.match(level, words.words)
+        ids, scores = found.ids, found.scores
+        inside = ids < len(present)
+        ids, scores = ids[inside], scores[inside]  # type: ignore[index]
+        seen = present[ids]
+        ids, scores = ids[seen], scores[seen]  # type: ignore[index]
+    else:
+        ids, scores = np.flatnonzero(present), None
+    vintage = (params.vintage_from, params.vintage_to)
+    narrowed = bool(filters) or vintage != (None, None)
+    if narrowed:
+        keep = state.filter_mask(ids, level, filters, vintage)
+        ids = ids[keep]
+        scores = scores[keep] if scores is not None else None
+    counts = state.count(ids if (words or narrowed) else None, level)
+    if scores is not None:
+        order = np.lexsort((state.rank[ids], -scores))
+    else:
+        order = np.argsort(state.rank[ids], kind="stable")
+    ids = ids[order]
+    scores = scores[order] if scores is not None else None
+    total = int(ids.size)
+    per_page = max(1, per_page)
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, params.page), pages)
+    chosen = [int(i) for i in ids[(page - 1) * per_page : page * per_page]]
+    docs = {
+        d.person_id: d
+        for d in SearchDocument.objects.filter(level=level, person_id__in=chosen).only(
+            "person_id", "fields", "display"
         )
-        name = next((m.segments for m in matches if m.field == "name"), ((shown.name, False),))
-        rows.append(ResultRow(hit.id, shown.name, shown.promos, shown.position, matches, name))
-    facets = tuple(
+    }
+    rows = []
+    for pid in chosen:
+        doc = docs.get(pid)
+        if doc is None:
+            continue
+        shown = doc.display or {}
+        matches = tuple(
+            Match(m.field, str(FIELD_LABELS[m.field]), m.words, m.segments)
+            for m in fulltext.explain(doc.fields or {}, words)
+        )
+        name = str(shown.get("name", ""))
+        segments = next((m.segments for m in matches if m.field == "name"), ((name, False),))
+        rows.append(
+            ResultRow(
+                pid,
+                name,
+                tuple(shown.get("promos") or ()),
+                shown.get("position"),
+                matches,
+                segments,
+            )
+        )
+    facets = _facets(state, counts, filters, schools)
+    result = DirectoryPage(params, total, page, pages, per_page, tuple(rows), facets)
+    return Run(result, ids, scores)
+
+
+_schools: dict[str, str] = {}
+
+
+def _school_names() -> dict[str, str]:
+    """School letters and names (reference rows: read once per process)."""
+    if not _schools:
+        _schools.update(School.objects.values_list("code", "name"))
+    return _schools
+
+
+def _facets(
+    state: Any, counts: Any, filters: Mapping[str, tuple[str, ...]], schools: dict[str, str]
+) -> tuple[Facet, ...]:
+    import numpy as np
+
+    from filon.directory.models import SearchFacetValue
+
+    chosen: dict[str, list[tuple[str, int, bool]]] = {}
+    for key in FACETS:
+        value_ids = state.facet_ids.get(key, np.zeros(0, np.int64))
+        value_ids = value_ids[value_ids < len(counts)]
+        n = counts[value_ids]
+        nonzero = value_ids[n > 0]
+        values = [(state.values[int(v)][1], int(counts[v])) for v in nonzero]
+        if key in ORDERED_FACETS:
+            values.sort(key=lambda vc: vc[0])
+        else:
+            values.sort(key=lambda vc: (-vc[1], vc[0]))
+            if key in FACET_LIMITS:
+                values = values[: FACET_LIMITS[key]]
+        selected = set(filters.get(key, ()))
+        options = [(v, c, v in selected) for v, c in values]
+        listed = {v for v, _c, _s in options}
+        for v in sorted(selected - listed):
+            vid = state.by_value.get((key, v))
+            options.append(
+                (v, int(counts[vid]) if vid is not None and vid < len(counts) else 0, True)
+            )
+        chosen[key] = options
+    org_ids = [int(v) for v, _c, _s in chosen.get("organisation", ()) if v.isdigit()]
+    orgs = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
+    cities = {
+        value: label
+        for value, label in SearchFacetValue.objects.filter(
+            facet="city", value__in=[v for v, _c, _s in chosen.get("city", ())]
+        ).values_list("value", "label")
+    }
+    labels: dict[str, Mapping[str, Any]] = {
+        "school": schools,
+        # Lazy labels: translated at search time, in the language of the request.
+        "track": {str(value): label for value, label in Track.choices},
+        "sector": _sector_labels(),
+        "organisation": {str(k): v for k, v in orgs.items()},
+        "city": cities,
+        "aide": {OFFERS_HELP: _("Propose son aide")},
+    }
+    return tuple(
         Facet(
             key,
             str(title),
-            tuple(
-                FacetOption(
-                    v.value, _facet_label(current.labels, key, v.value), v.count, v.selected
-                )
-                for v in result.facets.get(key, ())
-            ),
+            tuple(FacetOption(v, _facet_label(labels, key, v), c, s) for v, c, s in chosen[key]),
         )
         for key, title in FACETS.items()
     )
-    return DirectoryPage(
-        params, result.total, result.page, result.pages, result.per_page, tuple(rows), facets
-    )
+
+
+_sectors: dict[str, str] = {}
+
+
+def _sector_labels() -> dict[str, str]:
+    if not _sectors:
+        _sectors.update(
+            {
+                code: f"{code} — {label}"
+                for code, label in Sector.objects.filter(level=2).values_list("code", "label")
+            }
+        )
+    return _sectors
 
 
 def result_json(row: ResultRow) -> dict[str, Any]:

@@ -3,8 +3,8 @@ the members best placed to help with an ask — each explained in words.
 
 Privacy comes first: candidates are only the asks and offers the viewer may see
 (:mod:`filon.outreach.queries`), and "best placed" people come from the directory's search
-index for the viewer's audience level (:func:`filon.directory.search.index_for`), which only
-holds what that audience may see. The scoring itself is :mod:`filon.core.matching`.
+documents of the viewer's audience level (:func:`filon.directory.search.run`), which only
+hold what that audience may see. The scoring itself is :mod:`filon.core.matching`.
 """
 
 from __future__ import annotations
@@ -234,21 +234,29 @@ def best_placed(
     Each word of the ask is searched on its own in the viewer's directory index; a word
     found in too many profiles says nothing and is skipped.
     """
-    from filon.directory.search import FIELD_LABELS, index_for
+    from filon.directory import search_engine
+    from filon.directory.models import SearchDocument
+    from filon.directory.search import FIELD_LABELS, SearchParams, run
 
     if not viewer.is_authenticated:
         return []
-    current = index_for(max(0, viewer.level))
-    index = current.index
+    level = max(0, viewer.level)
+
+    def look(query: str = "", per_page: int = PER_SEARCH, **filters: list[str]) -> Any:
+        params = SearchParams(query=query, filters={k: tuple(v) for k, v in filters.items()})
+        return run(level, params, per_page=per_page)
+
+    findable = int(search_engine.state().present[level].sum())
     found: dict[int, list[Reason]] = defaultdict(list)
-    too_common = max(PER_SEARCH, int(len(index) * MAX_WORD_SHARE))
+    too_common = max(PER_SEARCH, int(findable * MAX_WORD_SHARE))
     for word in salient_words(f"{ask.title}\n{ask.text}"):
-        result = index.search(word + " ", per_page=PER_SEARCH)
-        if not result.total or result.total > too_common:
+        result = look(word + " ")
+        if not result.page.total or result.page.total > too_common:
             continue
-        top = max(h.score for h in result.hits) or 1.0
-        for hit in result.hits:
-            points = 2.0 * hit.score / top
+        scores = result.scores[: len(result.page.results)]
+        top = float(max(scores)) or 1.0
+        for hit, score in zip(result.page.results, scores, strict=True):
+            points = 2.0 * float(score) / top
             for m in hit.matches:
                 if m.field == "skills":
                     found[hit.id].append(Reason("skill", m.words, points))
@@ -258,32 +266,33 @@ def best_placed(
                         Reason("text", (f"{', '.join(m.words)} ({label})",), points)
                     )
     for skill in ask.skills.all():
-        result = index.search(skill.name + " ", per_page=PER_SEARCH)
-        for hit in result.hits:
+        for hit in look(skill.name + " ").page.results:
             if any(m.field == "skills" for m in hit.matches):
                 found[hit.id].append(Reason("skill", (skill.name,), 1.5))
     for org in ask.organisations.all():
-        result = index.search("", filters={"organisation": [str(org.pk)]}, per_page=PER_SEARCH)
-        for hit in result.hits:
+        for hit in look(organisation=[str(org.pk)]).page.results:
             found[hit.id].append(Reason("organisation", (org.name,), 2.0))
     divisions = _divisions(s.code for s in ask.sectors.all())
     if divisions and found:
-        result = index.search("", filters={"sector": sorted(divisions)}, per_page=5000)
-        in_sector = {hit.id for hit in result.hits}
+        in_sector = set(look(sector=sorted(divisions)).ids.tolist())
         labels = dict(Sector.objects.filter(code__in=divisions).values_list("code", "label"))
         for pid in found.keys() & in_sector:
             found[pid].append(Reason("sector", (", ".join(labels.values()),), 1.0))
     found.pop(ask.person_id, None)
-    mine = current.display.get(ask.person_id)
-    my_promos = set(mine.promos) if mine else set()
+    promos_of = {
+        pid: set((display or {}).get("promos") or ())
+        for pid, display in SearchDocument.objects.filter(
+            level=level, hidden=False, person_id__in=[ask.person_id, *found]
+        ).values_list("person_id", "display")
+    }
+    my_promos = promos_of.get(ask.person_id, set())
     for pid, reasons in found.items():
-        shown = current.display.get(pid)
-        if shown is None:
+        if pid not in promos_of:
             continue
-        promos = my_promos & set(shown.promos)
+        promos = my_promos & promos_of[pid]
         if promos:
             reasons.append(Reason("promo", tuple(sorted(promos)), 0.75))
-        schools = {p[0] for p in my_promos} & {p[0] for p in shown.promos}
+        schools = {p[0] for p in my_promos} & {p[0] for p in promos_of[pid]}
         if schools and not promos:
             reasons.append(Reason("school", tuple(sorted(schools)), 0.5))
     matches = merge_reasons(found)[:limit]

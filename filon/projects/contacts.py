@@ -2,9 +2,10 @@
 
 Privacy is applied before the core sees anything, through :mod:`filon.directory.privacy`:
 
-- candidates are the people of the directory index of the viewer's audience level
-  (:func:`filon.directory.search.index_for`): people who opted out are not in it, and a
-  field group hidden from that audience is not searchable there;
+- candidates are the people the viewer's audience level may find in the directory search
+  (:mod:`filon.directory.search_engine`: the full-text engine's documents of that level, and
+  the shared facet columns): people who opted out are not in it, and a field group hidden from
+  that audience is not searchable there;
 - each reason drawn from the database (positions, thesis funding, lab) is kept only if the
   person shows that field group to the viewer's audience (:func:`privacy.allows`);
 - identity (schools, promos) and offers of help are shown to every member who may find the
@@ -16,7 +17,7 @@ visibility level.
 
 from __future__ import annotations
 
-import threading
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,10 +25,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from filon.core import contacts as core
-from filon.core.search import SearchIndex, terms_of, words
-from filon.directory.models import Affiliation, Position, Thesis, ThesisFunding
+from filon.core.fulltext import QueryWord
+from filon.core.search import terms_of, words
+from filon.directory import search_engine
+from filon.directory.models import (
+    Affiliation,
+    Position,
+    SearchDocument,
+    Thesis,
+    ThesisFunding,
+)
 from filon.directory.privacy import Viewer, allows, audience, group_visibility
-from filon.directory.search import index_for
 from filon.money.models import Participation
 from filon.outreach.models import Offer
 from filon.projects import queries
@@ -48,19 +56,20 @@ PART_LABELS: dict[str, Any] = {
     "lab": _("même laboratoire"),
 }
 
-_lock = threading.Lock()
-_positions: dict[int, tuple[SearchIndex, dict[int, int]]] = {}
 
+class Findable:
+    """person id → their row in the search columns, for the people a level may find."""
 
-def positions_of(index: SearchIndex) -> dict[int, int]:
-    """person id → position in the index (kept per index build)."""
-    with _lock:
-        found = _positions.get(id(index))
-        if found is None or found[0] is not index:
-            found = (index, {int(p): i for i, p in enumerate(index.doc_ids.tolist())})
-            _positions.clear()
-            _positions[id(index)] = found
-        return found[1]
+    def __init__(self, present: np.ndarray) -> None:
+        self.present = present
+
+    def get(self, person_id: int | None) -> int | None:
+        if person_id is None or not 0 <= person_id < len(self.present):
+            return None
+        return person_id if self.present[person_id] else None
+
+    def __contains__(self, person_id: object) -> bool:
+        return isinstance(person_id, int) and self.get(person_id) is not None
 
 
 def scenario_text(s: Scenario) -> str:
@@ -70,25 +79,36 @@ def scenario_text(s: Scenario) -> str:
     return " ".join(p for p in parts if p)
 
 
-def query_rows(index: SearchIndex, text: str) -> tuple[list[str], list[list[tuple[int, float]]]]:
-    """The scenario's distinct words (as written) and their exact, non-name term rows."""
+@dataclass
+class WordHits:
+    """One scenario word as written, and the people whose profile holds it, with scores."""
+
+    word: str
+    ids: np.ndarray
+    scores: np.ndarray
+
+
+def word_hits(level: int, text: str) -> list[WordHits]:
+    """The scenario's distinct words (not digits) found in profiles of the level, never in names.
+
+    One full-text query per word (at most MAX_WORDS): its ranking (BM25 with field weights)
+    scores each profile.
+    """
     seen: dict[str, str] = {}
     for s, e, w in words(text):
         if not w.isdigit():
             seen.setdefault(w, text[s:e].lower())
-    tokens = list(seen)[:MAX_WORDS]
-    rows = index.query_terms(" ".join(tokens) + " ")
-    kept_words, kept_rows = [], []
-    for w, row in zip(tokens, rows, strict=False):
-        exact = [(t, wt) for t, wt in row if wt == 1.0 and not index.term(t).startswith("n:")]
-        if exact:
-            kept_words.append(seen[w])
-            kept_rows.append(exact)
-    return kept_words, kept_rows
+    out = []
+    for token in list(seen)[:MAX_WORDS]:
+        found = search_engine.match(level, [QueryWord(token, terms_of(token), in_name=False)])
+        if found.ids.size:
+            assert found.scores is not None
+            out.append(WordHits(seen[token], found.ids, found.scores))
+    return out
 
 
 class _Signals:
-    def __init__(self, pos: dict[int, int]) -> None:
+    def __init__(self, pos: Findable) -> None:
         self.pos = pos
         self.data: dict[str, tuple[list[int], list[float], list[str]]] = {}
 
@@ -125,7 +145,7 @@ def _shown(level: int, fv: Any, group: str) -> bool:
     return allows(audience(level), group_visibility(fv if isinstance(fv, dict) else {}, group))
 
 
-def gather(viewer: Viewer, scenario: Scenario, level: int, pos: dict[int, int]) -> _Signals:
+def gather(viewer: Viewer, scenario: Scenario, level: int, pos: Findable) -> _Signals:
     """Every reason the database gives, privacy applied."""
     sig = _Signals(pos)
     buyers = list(scenario.buyer_organisations.values_list("pk", flat=True))
@@ -218,35 +238,41 @@ def targeted_contacts(viewer: Viewer, scenario_pk: int, *, top: int = 20) -> dic
     in words, whether they were met already and the best introduction path."""
     scenario = queries.scenario_for(viewer, scenario_pk)
     level = max(0, viewer.level)
-    current = index_for(level)
-    index = current.index
-    pos = positions_of(index)
-    found_words, rows = query_rows(index, scenario_text(scenario))
-    text = core.text_scores(index.postings, rows, index.n)
+    state = search_engine.state()
+    present = state.present[level]
+    n = len(present)
+    pos = Findable(present)
+    hits = word_hits(level, scenario_text(scenario))
+    text = np.zeros(n, dtype=np.float32)
+    for h in hits:
+        inside = h.ids < n
+        text[h.ids[inside]] += h.scores[inside].astype(np.float32)
+    text[~present] = 0
     signals = gather(viewer, scenario, level, pos).signals()
-    exclude = [pos[viewer.person_id]] if viewer.person_id in pos else []
-    ranked = core.rank(index.n, signals, text=text, exclude=exclude, top=max(1, min(top, 100)))
-    ids = index.doc_ids
+    exclude = [viewer.person_id] if viewer.person_id is not None and viewer.person_id in pos else []
+    ranked = core.rank(n, signals, text=text, exclude=exclude, top=max(1, min(top, 100)))
     met = set(
         Meeting.objects.filter(person_id=scenario.person_id, contact__isnull=False).values_list(
             "contact_id", flat=True
         )
     )
-    paths = _paths(viewer, [int(ids[r.position]) for r in ranked], level)
-    indptr, indices = index.postings.indptr, index.postings.indices
+    chosen = [int(r.position) for r in ranked]
+    paths = _paths(viewer, chosen, level)
+    shown = dict(
+        SearchDocument.objects.filter(level=level, person_id__in=chosen).values_list(
+            "person_id", "display"
+        )
+    )
+    holders = [set(np.intersect1d(chosen, h.ids).tolist()) for h in hits]
     out = []
     for r in ranked:
-        pid = int(ids[r.position])
-        display = current.display.get(pid)
+        pid = int(r.position)
+        display = shown.get(pid) or {}
         reasons = []
         for key in r.parts:
             label = str(PART_LABELS.get(key, key))
             if key == "text":
-                common = [
-                    w
-                    for w, row in zip(found_words, rows, strict=True)
-                    if any(r.position in indices[indptr[t] : indptr[t + 1]] for t, _w in row)
-                ]
+                common = [h.word for h, who in zip(hits, holders, strict=True) if pid in who]
                 reasons.append(f"{label} : {', '.join(common[:6])}")
             else:
                 detail = ", ".join(r.details.get(key, []))
@@ -254,9 +280,9 @@ def targeted_contacts(viewer: Viewer, scenario_pk: int, *, top: int = 20) -> dic
         out.append(
             {
                 "person_id": pid,
-                "name": display.name if display else "",
-                "promos": list(display.promos) if display else [],
-                "position": display.position if display else None,
+                "name": display.get("name", ""),
+                "promos": list(display.get("promos") or []),
+                "position": display.get("position"),
                 "score": round(r.score, 3),
                 "parts": r.parts,
                 "reasons": reasons,
@@ -267,7 +293,7 @@ def targeted_contacts(viewer: Viewer, scenario_pk: int, *, top: int = 20) -> dic
     return {
         "scenario": {"id": scenario.pk, "title": scenario.title},
         "weights": dict(core.DEFAULT_WEIGHTS),
-        "words": found_words,
+        "words": [h.word for h in hits],
         "contacts": out,
     }
 

@@ -17,13 +17,12 @@ log = logging.getLogger(__name__)
 
 
 def warm_up() -> None:
-    from filon.directory.search import index_for
+    from filon.directory.search import warm_up as warm_up_search
     from filon.network.index import network_index
 
     started = time.perf_counter()
     try:
-        for level in (0, 1, 2):
-            index_for(level)
+        warm_up_search()
         network_index()
     finally:
         # Connections must not be shared by the forked workers.
