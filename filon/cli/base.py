@@ -41,6 +41,9 @@ def migrate_db() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    from filon.directory.indexing import ensure_documents
+
+    ensure_documents()  # a directory from before the full-text documents: index it once
 
 
 def progress_bar() -> Progress:
