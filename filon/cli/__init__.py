@@ -15,6 +15,7 @@ from filon.cli import (
     gdpr,  # noqa: F401  (filon gdpr export / erase)
     import_sources,  # noqa: F401  (filon import annuaire / vcard / linkedin / theses / orcid)
     imports,  # noqa: F401  (the `filon import …` group)
+    index,  # noqa: F401  (filon index compact / status)
     money,  # noqa: F401  (filon money …, filon import funding, filon export ftm)
     network,  # noqa: F401  (filon paths, filon who-at)
     outreach,  # noqa: F401  (filon outreach expire / remind)

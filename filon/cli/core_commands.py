@@ -32,11 +32,20 @@ def _generate(members: int, seed: int) -> tuple[Any, list[Any]]:
         )
 
 
+def _graph_snapshot() -> None:
+    """Build the network graph's shared snapshot if there is none of this database, so that
+    `filon serve` starts by loading it (see :mod:`filon.network.index`)."""
+    from filon.network.index import ensure_snapshot
+
+    ensure_snapshot()
+
+
 @app.command()
 def migrate() -> None:
     """Create or update the database tables."""
     django_setup()
     migrate_db()
+    _graph_snapshot()
     err.print("Base de données à jour.")
 
 
@@ -59,6 +68,7 @@ def generate(
             "dans une base vide (choisissez un autre FILON_DATA_DIR)."
         )
         raise typer.Exit(1) from None
+    _graph_snapshot()
     result = summary(net)
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
@@ -135,6 +145,7 @@ def demo(
 
     if not Person.objects.exists():
         _generate(members, seed)
+    _graph_snapshot()
     url = f"http://{host}:{port}/"
     logins = demo_logins()
     if as_json:

@@ -113,3 +113,34 @@ class GroupMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.group}"
+
+
+class GraphChangeKind(models.TextChoices):
+    # Internal bookkeeping, never shown to members: the labels are not translated.
+    PERSON = "person", "person"
+    PLACE = "place", "organisation"
+    GROUP = "group", "group"
+    FULL = "full", "full rebuild"
+    ORIGIN = "origin", "origin of the log"
+
+
+class GraphChange(models.Model):
+    """One line of the network graph's change log, written in the transaction of the change.
+
+    Every server process applies the lines after the last one it knows to its copy of the
+    graph (see :mod:`filon.network.index`). ``ref`` is the primary key of the person, the
+    organisation or the group that changed; for the ``origin`` line, a random number that tells
+    this database (and this state of it) from any other a graph snapshot may come from.
+    """
+
+    seq = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=8, choices=GraphChangeKind.choices)
+    ref = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "graph change"
+        indexes = [models.Index(fields=["kind", "seq"], name="graph_change_kind_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.kind} {self.ref}"

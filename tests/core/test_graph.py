@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+import numpy as np
 import pytest
 
 from filon.core.graph import EdgeKind, GraphBuilder, NodeKind, strength_of
@@ -231,3 +232,81 @@ def test_the_synthetic_graph_has_the_demo_shape(people):
     assert 5 < edges_per_person < 25
     source = 0
     assert g.paths(source, 1, k=3) is not None
+
+
+# -- overlay and snapshot -----------------------------------------------------------------
+
+
+def _ties_graph(ties, extra_people=()):
+    b = GraphBuilder()
+    nodes = {name: b.person(name, name) for name in ["A", "X", "Y", "T", *extra_people]}
+    for a, c, s in ties:
+        b.tie(nodes[a], nodes[c], s)
+    g = b.build()
+    return g, [key for key, _n in sorted(g.keys.items(), key=lambda kv: kv[1])]
+
+
+def test_an_empty_overlay_searches_like_the_base():
+    from filon.core.graph.overlay import OverlayBuilder
+
+    g = synthetic_graph(3000, seed=3)
+    same = OverlayBuilder(g).build()
+    rng = np.random.default_rng(3)
+    people = np.flatnonzero(g.node_kind == NodeKind.PERSON)
+    for a, t in rng.choice(people, (20, 2)):
+        assert [p.nodes for p in g.paths(int(a), int(t))] == [
+            p.nodes for p in same.paths(int(a), int(t))
+        ]
+
+
+def test_an_overlay_gives_the_paths_of_a_rebuild():
+    from filon.core.graph.overlay import OverlayBuilder, person_flags
+
+    old = [("A", "X", 1.0), ("X", "T", 1.0), ("A", "Y", 0.5), ("Y", "T", 0.5)]
+    base, refs = _ties_graph(old)
+    b = OverlayBuilder(base, refs)
+    n = b.add_node("person", "N", "N", NodeKind.PERSON, person_flags())
+    x, a, t = (b.node("person", k) for k in "XAT")
+    # X no longer knows T; N, new, knows A and T.
+    edges = GraphBuilder()
+    for k in "AXYTN":
+        edges.person(k, k)
+    k = edges.keys
+    edges.tie(k[("person", "A")], k[("person", "X")], 1.0)
+    edges.tie(k[("person", "A")], k[("person", "N")], 1.0)
+    edges.tie(k[("person", "N")], k[("person", "T")], 0.8)
+    b.replace([x, n], edges.edges.arrays())
+    live = b.build()
+    new = [("A", "X", 1.0), ("A", "Y", 0.5), ("Y", "T", 0.5), ("A", "N", 1.0), ("N", "T", 0.8)]
+    rebuilt, _refs = _ties_graph(new, ["N"])
+
+    def described(g, source, target):
+        return [([g.labels[i] for i in p.nodes], p.cost) for p in g.paths(source, target, k=3)]
+
+    assert described(live, a, t) == described(
+        rebuilt, rebuilt.node("person", "A"), rebuilt.node("person", "T")
+    )
+    names, cost = described(live, a, t)[0]
+    assert names == ["A", "N", "T"] and cost == pytest.approx(2.4)
+    assert live.edge_count == rebuilt.edge_count == 5
+    assert not base.paths(a, n)  # the snapshot itself never changes
+
+
+def test_a_snapshot_is_written_once_and_mapped(tmp_path):
+    from filon.core.graph import snapshot
+
+    b = GraphBuilder()
+    anne, paul = b.person("anne", "Anne"), b.person("paul", "Paul")
+    lab = b.place("lab", "CMA", NodeKind.LAB)
+    b.position(anne, lab, date(2014, 10, 1), date(2017, 12, 1))
+    b.position(paul, lab, date(2016, 10, 1), date(2019, 12, 1))
+    g = b.build()
+    folder = snapshot.publish(tmp_path, g, {"seq": 7}, "7-a")
+    assert snapshot.current(tmp_path) == folder and snapshot.info(folder)["seq"] == 7
+    loaded, meta = snapshot.load(folder)
+    assert meta["seq"] == 7 and loaded.node("person", "paul") == paul
+    assert not loaded.indices.flags.writeable
+    assert [loaded.describe(h) for h in loaded.paths(anne, paul)[0].hops] == [
+        "même labo, CMA 2016–2017"
+    ]
+    assert loaded.positions is not None and len(loaded.positions) == 2

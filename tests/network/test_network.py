@@ -1,4 +1,6 @@
-"""The network on the database: the graph's builder, privacy, freshness, pages, CLI and API."""
+"""The network on the database: the graph's builder, privacy, freshness, pages, CLI and API.
+
+The snapshot, the change log and the overlay are tested in ``test_graph_log.py``."""
 
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ from typer.testing import CliRunner
 
 from filon.cli import app
 from filon.core.graph import NodeKind
+from filon.directory.index_signals import invalidate
 from filon.directory.models import Affiliation, ContactPoint, Person, Position
 from filon.directory.privacy import audience, viewer_for
 from filon.network import queries
-from filon.network.index import build_index, invalidate, network_index
+from filon.network.index import build_index, loader, network_index
 from filon.network.models import Tie
 from filon.orgs.models import Organisation
 
@@ -74,9 +77,11 @@ def test_an_intermediary_who_opts_out_disappears_from_every_path(demo: Any) -> N
     for name in names:
         first, last = name.split(" ", 1)
         Person.objects.filter(first_name=first, last_name=last).update(intermediary_opt_out=True)
-    invalidate()  # a bulk update sends no signal
+    builds = loader().builds
+    invalidate()  # a bulk update sends no signal: it names nobody, so the graph is rebuilt
     after = queries.paths_to_org(viewer, target, k=3)
     assert not (intermediaries(after) & names)
+    assert loader().builds == builds + 1
 
 
 def test_a_person_out_of_the_directory_is_no_target_for_members(demo: Any) -> None:
@@ -95,10 +100,13 @@ def test_a_career_shown_to_paying_members_only_explains_no_path_to_others(demo: 
     viewer = viewer_for(demo.user("docteur"))
     acri = org("ACRI-ST")
     colleagues = Person.objects.filter(positions__organisation=acri).exclude(pk=claire.pk)
+    network_index()
+    builds = loader().builds
     for person in colleagues:
         person.field_visibility = {"positions": "paying"}
         person.save()
     paths = queries.paths_to_org(viewer, acri.pk, k=3)
+    assert loader().builds == builds
     assert "collègues chez ACRI-ST" not in json.dumps(paths, ensure_ascii=False)
     staff_view = audience(2)
     assert staff_view.level == 2
@@ -109,11 +117,13 @@ def test_a_new_tie_is_used_by_the_next_query(demo: Any, make_person: Any) -> Non
     claire = demo.person("docteur")
     stranger = make_person("Zoé", "Inconnue", school="N", year=1961, thesis=None)
     network_index()  # built before the change
+    builds = loader().builds
     assert all(len(p["hops"]) > 1 for p in queries.paths_to_person(viewer, stranger.pk))
     Tie.objects.create(source_person=claire, target_person=stranger, kind="mentor", strength=1)
     paths = queries.paths_to_person(viewer, stranger.pk)
     assert paths[0]["hops"][0]["reason"] == "mentorat"
     assert len(paths[0]["hops"]) == 1
+    assert loader().builds == builds  # applied from the change log, not rebuilt
 
 
 def test_who_at_lists_current_former_and_funded_with_paths(demo: Any) -> None:
@@ -300,3 +310,24 @@ def test_cli_paths_from_a_member_without_an_account(cli: CliRunner, demo: Any) -
     result = cli.invoke(app, ["paths", "--from", contact.value, "--to-org", "ACRI-ST", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["target"]["name"] == "ACRI-ST"
+
+
+def test_cli_index_compact_and_status_in_json(cli: CliRunner, demo: Any) -> None:
+    result = cli.invoke(app, ["index", "compact", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["nodes"] > Person.objects.count() and data["edges"] > 0
+    assert data["path"].endswith(data["path"].split("/")[-1]) and "graph-" in data["path"]
+    assert set(data) == {"seq", "nodes", "edges", "seconds", "path"}
+    Tie.objects.create(
+        source_person=demo.person("docteur"),
+        target_person=demo.person("ingenieur"),
+        kind="event",
+        strength=0.5,
+    )
+    status = cli.invoke(app, ["index", "status", "--json"])
+    assert status.exit_code == 0, status.output
+    facts = json.loads(status.stdout)
+    assert facts["snapshot"] == data["path"].split("/")[-1]
+    assert facts["snapshot_seq"] == data["seq"] and facts["log_seq"] > data["seq"]
+    assert facts["overlay_nodes"] >= 1 and facts["pending"] == 0

@@ -4,6 +4,8 @@ funders, with introduction paths that give the reason for every hop.
 - :mod:`filon.core.graph.model`: the kinds of node and edge, and the tie-strength rules;
 - :mod:`filon.core.graph.index`: :class:`GraphBuilder` and :class:`Graph` (CSR arrays);
 - :mod:`filon.core.graph.kernels`: the compiled searches (numba);
+- :mod:`filon.core.graph.overlay`: the changes since a snapshot, as an overlay of edges;
+- :mod:`filon.core.graph.snapshot`: a graph written to disk once, memory-mapped by every process;
 - :mod:`filon.core.graph.synthetic`: graphs of any size with the demo network's shape.
 """
 

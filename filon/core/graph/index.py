@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -325,20 +325,20 @@ class GraphBuilder:
                     hub_cost(kind, len(people)) / 2,
                     HUB_EDGE[kind],
                 )
-        if self.positions:
-            cols = list(zip(*self.positions, strict=True))
+        table = Positions.from_rows(self.positions, len(node_kind))
+        if len(table):
             add_position_edges(
                 self.edges,
                 node_kind,
-                person=np.asarray(cols[0], np.int64),
-                place=np.asarray(cols[1], np.int64),
-                start=np.asarray(cols[2], np.int64),
-                end=np.asarray(cols[3], np.int64),
-                lab=np.asarray(cols[4], np.bool_),
-                level=np.asarray(cols[5], np.uint8),
+                person=table.person,
+                place=table.place,
+                start=table.start,
+                end=table.end,
+                lab=table.lab,
+                level=table.level,
                 cap=self.colleague_cap,
             )
-        return Graph.from_edges(
+        graph = Graph.from_edges(
             np.asarray(self.flags, np.uint8),
             node_kind,
             self.labels,
@@ -346,6 +346,67 @@ class GraphBuilder:
             keys=self.keys,
             tie_kinds=self.tie_kinds,
         )
+        graph.positions = table
+        return graph
+
+
+@dataclass
+class Positions:
+    """The positions a graph's dated edges come from, grouped by place (``indptr`` over nodes).
+
+    Kept with the graph so that a change at one place can be compared with what the graph
+    holds there: the edges of a place depend only on the positions at that place.
+    """
+
+    person: np.ndarray  # int64
+    place: np.ndarray  # int64
+    start: np.ndarray  # int64 day numbers, 0 unknown
+    end: np.ndarray  # int64 day numbers, ONGOING still held
+    lab: np.ndarray  # bool
+    level: np.ndarray  # uint8
+    indptr: np.ndarray  # int64, one row per node: the positions at that place
+
+    FIELDS = ("person", "place", "start", "end", "lab", "level")
+
+    def __len__(self) -> int:
+        return len(self.person)
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[tuple[int, int, int, int, bool, int]], n: int) -> Positions:
+        """From ``(person, place, start, end, lab, level)`` rows, for a graph of ``n`` nodes."""
+        types = (np.int64, np.int64, np.int64, np.int64, np.bool_, np.uint8)
+        cols: list[np.ndarray]
+        if rows:
+            cols = [np.asarray(c, t) for c, t in zip(zip(*rows, strict=True), types, strict=True)]
+        else:
+            cols = [np.empty(0, t) for t in types]
+        return cls.from_arrays(*cols, n=n)
+
+    @classmethod
+    def from_arrays(cls, *cols: np.ndarray, n: int) -> Positions:
+        person, place, start, end, lab, level = cols
+        order = np.lexsort((end, person, start, place))
+        indptr = np.zeros(n + 1, np.int64)
+        np.cumsum(np.bincount(place, minlength=n)[:n], out=indptr[1:])
+        return cls(
+            person[order].astype(np.int64),
+            place[order].astype(np.int64),
+            start[order].astype(np.int64),
+            end[order].astype(np.int64),
+            lab[order].astype(np.bool_),
+            level[order].astype(np.uint8),
+            indptr,
+        )
+
+    def at(self, place: int) -> tuple[np.ndarray, ...]:
+        """The positions at one place, as six arrays (empty for a node the table predates)."""
+        if place + 1 >= len(self.indptr):
+            return tuple(getattr(self, f)[:0] for f in self.FIELDS)
+        lo, hi = int(self.indptr[place]), int(self.indptr[place + 1])
+        return tuple(getattr(self, f)[lo:hi] for f in self.FIELDS)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {**{f: getattr(self, f) for f in self.FIELDS}, "indptr": self.indptr}
 
 
 def _years(days: np.ndarray) -> np.ndarray:
@@ -387,7 +448,9 @@ def add_position_edges(
         _years(end),
     )
     known = start > 0
-    order = np.lexsort((start[known], place[known]))
+    # Same start at the same place: ordered by person, then end, so that the edges of a place
+    # depend only on its positions, never on the order they were read in.
+    order = np.lexsort((end[known], person[known], start[known], place[known]))
     p_person = person[known][order]
     p_place = place[known][order]
     p_start = start[known][order]
@@ -423,12 +486,144 @@ def add_position_edges(
     assert colleague_cost(0) == 2.0  # the formula above is colleague_cost, vectorised
 
 
+def canonical_edges(edges: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """Undirected edges ``(lo, hi, cost, kind, level lo, level hi, context, y0, y1)``, lo < hi.
+
+    Between two nodes only the cheapest edge of each kind is kept; among equally cheap ones the
+    choice depends on the edges' own values (levels, years), never on the order they came in.
+    """
+    u, v, w, kind, lu, lv, ctx, y0, y1 = edges
+    lo, hi = np.minimum(u, v), np.maximum(u, v)
+    swap = u > v
+    lu, lv = np.where(swap, lv, lu), np.where(swap, lu, lv)
+    order = np.lexsort((ctx, y1, y0, np.maximum(lu, lv), np.minimum(lu, lv), w, kind, hi, lo))
+    lo, hi, w, kind, lu, lv = lo[order], hi[order], w[order], kind[order], lu[order], lv[order]
+    ctx, y0, y1 = ctx[order], y0[order], y1[order]
+    first = np.ones(len(lo), np.bool_)
+    if len(lo):
+        first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1]) | (kind[1:] != kind[:-1])
+    first &= lo != hi
+    return (
+        lo[first].astype(np.int64),
+        hi[first].astype(np.int64),
+        w[first].astype(np.float32),
+        kind[first].astype(np.uint8),
+        lu[first].astype(np.uint8),
+        lv[first].astype(np.uint8),
+        ctx[first].astype(np.int32),
+        y0[first].astype(np.int16),
+        y1[first].astype(np.int16),
+    )
+
+
+def csr_arrays(n: int, canonical: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """Canonical edges stored once per direction over ``n`` rows, each row sorted by column:
+    ``(indptr, indices, weights, kinds, lvl_src, lvl_dst, context, y0, y1)``."""
+    lo, hi, w, kind, lu, lv, ctx, y0, y1 = canonical
+    rows = np.concatenate([lo, hi])
+    cols = np.concatenate([hi, lo])
+    order = np.lexsort((cols, rows))
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(rows, minlength=n)[:n], out=indptr[1:])
+
+    def both(a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+        return np.concatenate([a, a if b is None else b])[order]
+
+    return (
+        indptr,
+        cols[order].astype(np.int32),
+        both(w).astype(np.float32),
+        both(kind).astype(np.uint8),
+        both(lu, lv).astype(np.uint8),
+        both(lv, lu).astype(np.uint8),
+        both(ctx).astype(np.int32),
+        both(y0).astype(np.int16),
+        both(y1).astype(np.int16),
+    )
+
+
+#: The per-edge arrays of a CSR, after ``indptr``.
+EDGE_FIELDS = ("indices", "weights", "kinds", "lvl_src", "lvl_dst", "context", "y0", "y1")
+
+
+@dataclass
+class Overlay:
+    """Edges that replace the snapshot's around some nodes: a second CSR over every node.
+
+    ``dirty`` marks the nodes whose edges all come from here: a search skips every base edge
+    with a dirty end and walks the node's overlay row as well. The overlay holds each edge with
+    a dirty end, once per direction; new nodes (after the base's) are dirty.
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    weights: np.ndarray
+    kinds: np.ndarray
+    lvl_src: np.ndarray
+    lvl_dst: np.ndarray
+    context: np.ndarray
+    y0: np.ndarray
+    y1: np.ndarray
+    dirty: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int) -> Overlay:
+        return cls.from_edges(n, canonical_edges(_Edges().arrays()), np.zeros(n, np.uint8))
+
+    @classmethod
+    def from_edges(cls, n: int, canonical: tuple[np.ndarray, ...], dirty: np.ndarray) -> Overlay:
+        indptr, indices, weights, kinds, lvl_src, lvl_dst, context, y0, y1 = csr_arrays(
+            n, canonical
+        )
+        return cls(indptr, indices, weights, kinds, lvl_src, lvl_dst, context, y0, y1, dirty)
+
+
+class _Workspace:
+    """The arrays a search writes in, for graphs of up to ``n`` nodes and ``m`` stored edges.
+
+    A graph with an overlay takes over its predecessor's workspace when it fits (same lock:
+    searches on the old and the new graph then run one at a time, as on one graph).
+    """
+
+    def __init__(self, n: int, m: int) -> None:
+        self.n, self.m = n, m
+        self.lock = threading.Lock()
+        self.dist = np.full((2, n), np.inf)
+        self.pred = np.full((2, n), -1, np.int32)
+        self.hops = np.zeros((2, n), np.int16)
+        self.pos = np.full((2, n), -1, np.int32)
+        self.hkey = np.empty((2, n))
+        self.hnode = np.empty((2, n), np.int32)
+        self.touched = np.empty((2, n), np.int32)
+        self.ntouched = np.zeros(2, np.int64)
+        self.blocked_node = np.zeros(n, np.uint8)
+        self.blocked_edge = np.zeros(m, np.uint8)
+        self.out = np.empty(n, np.int64)
+
+    def fits(self, n: int, m: int) -> bool:
+        return n <= self.n and m <= self.m
+
+    def nbytes(self) -> int:
+        return int(sum(a.nbytes for a in vars(self).values() if isinstance(a, np.ndarray)))
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    """A read-only plain ndarray view (a snapshot's memory map stays shared; the compiled
+    searches see one array type whether the graph was built or loaded)."""
+    view = np.asarray(a).view()
+    view.flags.writeable = False
+    return view
+
+
 class Graph:
     """The index: CSR arrays, node flags and labels, and the workspaces of its searches.
 
     Searches share one set of workspaces, so they run one at a time (a lock guards them);
-    each costs a few milliseconds.
+    each costs a few milliseconds. A graph may carry an :class:`Overlay` (the edges around
+    nodes changed since the base arrays were built); without one it is the base alone.
     """
+
+    positions: Positions | None = None
 
     def __init__(
         self,
@@ -445,29 +640,41 @@ class Graph:
         node_kind: np.ndarray,
         labels: Sequence[str],
         *,
-        keys: dict[tuple[str, Any], int] | None = None,
+        keys: Mapping[tuple[str, Any], int] | None = None,
         tie_kinds: Sequence[str] = (),
+        overlay: Overlay | None = None,
+        workspace: _Workspace | None = None,
     ) -> None:
-        self.indptr, self.indices, self.weights = indptr, indices, weights
-        self.kinds, self.lvl_src, self.lvl_dst = kinds, lvl_src, lvl_dst
-        self.context, self.y0, self.y1 = context, y0, y1
+        self.indptr, self.indices, self.weights = (_readonly(a) for a in (indptr, indices, weights))
+        self.kinds, self.lvl_src, self.lvl_dst = (_readonly(a) for a in (kinds, lvl_src, lvl_dst))
+        self.context, self.y0, self.y1 = (_readonly(a) for a in (context, y0, y1))
         self.flags, self.node_kind, self.labels = flags, node_kind, labels
-        self.keys = keys or {}
+        self.keys: Mapping[tuple[str, Any], int] = keys if keys is not None else {}
         self.tie_kinds = list(tie_kinds)
         n = len(flags)
         self.n = n
-        self._lock = threading.Lock()
-        self._dist = np.full((2, n), np.inf)
-        self._pred = np.full((2, n), -1, np.int32)
-        self._hops = np.zeros((2, n), np.int16)
-        self._pos = np.full((2, n), -1, np.int32)
-        self._hkey = np.empty((2, n))
-        self._hnode = np.empty((2, n), np.int32)
-        self._touched = np.empty((2, n), np.int32)
-        self._ntouched = np.zeros(2, np.int64)
-        self._blocked_node = np.zeros(n, np.uint8)
-        self._blocked_edge = np.zeros(len(indices), np.uint8)
-        self._out = np.empty(n, np.int64)
+        self.n_base = len(indptr) - 1
+        self.m_base = len(indices)
+        self.overlay = overlay if overlay is not None else Overlay.empty(n)
+        m = self.m_base + len(self.overlay.indices)
+        if workspace is None or not workspace.fits(n, m):
+            extra = 0 if overlay is None else 256 + n // 64
+            workspace = _Workspace(n + extra, m + 8 * extra)
+        self.workspace = workspace
+        ws = workspace
+        self._lock = ws.lock
+        self._dist, self._pred, self._hops, self._pos = ws.dist, ws.pred, ws.hops, ws.pos
+        self._hkey, self._hnode, self._touched, self._ntouched = (
+            ws.hkey,
+            ws.hnode,
+            ws.touched,
+            ws.ntouched,
+        )
+        self._blocked_node, self._blocked_edge, self._out = (
+            ws.blocked_node,
+            ws.blocked_edge,
+            ws.out,
+        )
 
     # -- building ----------------------------------------------------------------------------
 
@@ -479,46 +686,26 @@ class Graph:
         labels: Sequence[str],
         edges: tuple[np.ndarray, ...],
         *,
-        keys: dict[tuple[str, Any], int] | None = None,
+        keys: Mapping[tuple[str, Any], int] | None = None,
         tie_kinds: Sequence[str] = (),
     ) -> Graph:
         """The CSR of undirected edges ``(u, v, cost, kind, level u, level v, context, y0, y1)``.
 
         Between two nodes, only the cheapest edge of each kind is kept.
         """
-        u, v, w, kind, lu, lv, ctx, y0, y1 = edges
-        n = len(flags)
-        lo, hi = np.minimum(u, v), np.maximum(u, v)
-        swap = u > v
-        lu, lv = np.where(swap, lv, lu), np.where(swap, lu, lv)
-        order = np.lexsort((w, kind, hi, lo))
-        lo, hi, w, kind, lu, lv = lo[order], hi[order], w[order], kind[order], lu[order], lv[order]
-        ctx, y0, y1 = ctx[order], y0[order], y1[order]
-        first = np.ones(len(lo), np.bool_)
-        if len(lo):
-            first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1]) | (kind[1:] != kind[:-1])
-        first &= lo != hi
-        lo, hi, w, kind, lu, lv = lo[first], hi[first], w[first], kind[first], lu[first], lv[first]
-        ctx, y0, y1 = ctx[first], y0[first], y1[first]
-        rows = np.concatenate([lo, hi])
-        cols = np.concatenate([hi, lo])
-        order = np.lexsort((cols, rows))
-        indptr = np.zeros(n + 1, np.int64)
-        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-
-        def both(a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
-            return np.concatenate([a, a if b is None else b])[order]
-
+        indptr, indices, weights, kinds, lvl_src, lvl_dst, context, y0, y1 = csr_arrays(
+            len(flags), canonical_edges(edges)
+        )
         return cls(
             indptr,
-            cols[order].astype(np.int32),
-            both(w).astype(np.float32),
-            both(kind),
-            both(lu, lv),
-            both(lv, lu),
-            both(ctx),
-            both(y0),
-            both(y1),
+            indices,
+            weights,
+            kinds,
+            lvl_src,
+            lvl_dst,
+            context,
+            y0,
+            y1,
             flags,
             node_kind,
             labels,
@@ -526,19 +713,43 @@ class Graph:
             tie_kinds=tie_kinds,
         )
 
+    def merged(self) -> tuple[np.ndarray, ...]:
+        """The CSR of the graph as searched (base minus dirty edges, plus the overlay):
+        ``(indptr, indices, weights, kinds, lvl_src, lvl_dst, context, y0, y1)``."""
+        if not len(self.overlay.indices) and not self.overlay.dirty.any():
+            indptr = np.zeros(self.n + 1, np.int64)
+            indptr[: self.n_base + 1] = self.indptr
+            indptr[self.n_base + 1 :] = self.indptr[-1]
+            return (indptr, *(getattr(self, f) for f in EDGE_FIELDS))
+        rows = np.repeat(np.arange(self.n_base), np.diff(self.indptr))
+        dirty = self.overlay.dirty
+        keep = (dirty[rows] == 0) & (dirty[self.indices] == 0)
+        o_rows = np.repeat(np.arange(self.n), np.diff(self.overlay.indptr))
+        all_rows = np.concatenate([rows[keep], o_rows])
+        cols = {
+            f: np.concatenate([getattr(self, f)[keep], getattr(self.overlay, f)])
+            for f in EDGE_FIELDS
+        }
+        order = np.lexsort((cols["indices"], all_rows))
+        indptr = np.zeros(self.n + 1, np.int64)
+        np.cumsum(np.bincount(all_rows, minlength=self.n), out=indptr[1:])
+        return (indptr, *(cols[f][order] for f in EDGE_FIELDS))
+
     def as_scipy(self) -> scipy.sparse.csr_matrix:
         """The cheapest edge between each pair, as a symmetric scipy CSR matrix of costs."""
+        indptr, indices, weights = self.merged()[:3]
         m = scipy.sparse.csr_matrix(
-            (self.weights.astype(np.float64), self.indices, self.indptr), shape=(self.n, self.n)
+            (weights.astype(np.float64), indices, indptr), shape=(self.n, self.n)
         )
         m.sum_duplicates()  # parallel edges: scipy adds them up, so take the minimum first
         return m
 
     def min_weight_csr(self) -> scipy.sparse.csr_matrix:
         """Like :meth:`as_scipy` but parallel edges merged by their minimum (the search's view)."""
-        rows = np.repeat(np.arange(self.n), np.diff(self.indptr))
-        order = np.lexsort((self.weights, self.indices, rows))
-        r, c, w = rows[order], self.indices[order], self.weights[order]
+        indptr, indices, weights = self.merged()[:3]
+        rows = np.repeat(np.arange(self.n), np.diff(indptr))
+        order = np.lexsort((weights, indices, rows))
+        r, c, w = rows[order], indices[order], weights[order]
         first = np.ones(len(r), np.bool_)
         first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
         return scipy.sparse.csr_matrix(
@@ -548,34 +759,15 @@ class Graph:
     @property
     def edge_count(self) -> int:
         """Undirected edges (each is stored once per direction)."""
-        return len(self.indices) // 2
+        if not self.overlay.dirty.any():
+            return len(self.indices) // 2
+        return len(self.merged()[1]) // 2
 
     def nbytes(self) -> int:
         """Memory held by the arrays and the search workspaces."""
-        arrays = (
-            self.indptr,
-            self.indices,
-            self.weights,
-            self.kinds,
-            self.lvl_src,
-            self.lvl_dst,
-            self.context,
-            self.y0,
-            self.y1,
-            self.flags,
-            self.node_kind,
-            self._dist,
-            self._pred,
-            self._hops,
-            self._pos,
-            self._hkey,
-            self._hnode,
-            self._touched,
-            self._blocked_node,
-            self._blocked_edge,
-            self._out,
-        )
-        return int(sum(a.nbytes for a in arrays))
+        arrays = [getattr(self, f) for f in ("indptr", *EDGE_FIELDS, "flags", "node_kind")]
+        arrays += [getattr(self.overlay, f) for f in ("indptr", *EDGE_FIELDS, "dirty")]
+        return int(sum(a.nbytes for a in arrays)) + self.workspace.nbytes()
 
     def node(self, space: str, key: Any) -> int | None:
         """The node of a key given to the builder: ``("person", pk)``, ``("place", pk)``…"""
@@ -583,38 +775,72 @@ class Graph:
 
     # -- edges -------------------------------------------------------------------------------
 
-    def _entries(self, a: int, b: int) -> range:
-        lo, hi = int(self.indptr[a]), int(self.indptr[a + 1])
-        row = self.indices[lo:hi]
-        return range(
-            lo + int(np.searchsorted(row, b, "left")), lo + int(np.searchsorted(row, b, "right"))
+    def _entries(self, a: int, b: int) -> list[int]:
+        """The ids of the stored edges from ``a`` to ``b`` (overlay ids after the base's)."""
+        out: list[int] = []
+        dirty = self.overlay.dirty
+        if a < self.n_base and b < self.n_base and not (dirty[a] or dirty[b]):
+            lo, hi = int(self.indptr[a]), int(self.indptr[a + 1])
+            row = self.indices[lo:hi]
+            out.extend(
+                range(
+                    lo + int(np.searchsorted(row, b, "left")),
+                    lo + int(np.searchsorted(row, b, "right")),
+                )
+            )
+        o = self.overlay
+        lo, hi = int(o.indptr[a]), int(o.indptr[a + 1])
+        if lo < hi:
+            row = o.indices[lo:hi]
+            first = lo + int(np.searchsorted(row, b, "left"))
+            last = lo + int(np.searchsorted(row, b, "right"))
+            out.extend(range(self.m_base + first, self.m_base + last))
+        return out
+
+    def _edge(self, e: int) -> tuple[int, float, int, int, int, int, int]:
+        """``(kind, cost, level src, level dst, context, y0, y1)`` of a stored edge."""
+        if e < self.m_base:
+            src: Any = self
+        else:
+            src, e = self.overlay, e - self.m_base
+        return (
+            int(src.kinds[e]),
+            float(src.weights[e]),
+            int(src.lvl_src[e]),
+            int(src.lvl_dst[e]),
+            int(src.context[e]),
+            int(src.y0[e]),
+            int(src.y1[e]),
         )
 
     def _visible(self, a: int, b: int, e: int, viewer: int, max_level: int) -> bool:
-        return bool(
-            (a == viewer or self.lvl_src[e] <= max_level)
-            and (b == viewer or self.lvl_dst[e] <= max_level)
-        )
+        _k, _w, ls, ld, _c, _y0, _y1 = self._edge(e)
+        return bool((a == viewer or ls <= max_level) and (b == viewer or ld <= max_level))
 
     def relations(
         self, a: int, b: int, *, viewer: int = -1, max_level: int = 2, kinds: int = ALL_KINDS
     ) -> tuple[Relation, ...]:
         """The edges between ``a`` and ``b`` that ``viewer`` may see, cheapest first."""
-        found = [
-            Relation(
-                EdgeKind(int(self.kinds[e])),
-                float(self.weights[e]),
-                int(self.context[e]),
-                int(self.y0[e]),
-                int(self.y1[e]),
-            )
-            for e in self._entries(a, b)
-            if (kinds >> int(self.kinds[e])) & 1 and self._visible(a, b, e, viewer, max_level)
-        ]
+        found = []
+        for e in self._entries(a, b):
+            kind, w, ls, ld, ctx, y0, y1 = self._edge(e)
+            if not (kinds >> kind) & 1:
+                continue
+            if (a == viewer or ls <= max_level) and (b == viewer or ld <= max_level):
+                found.append(Relation(EdgeKind(kind), w, ctx, y0, y1))
         return tuple(sorted(found, key=lambda r: r.cost))
 
     def neighbours(self, node: int) -> np.ndarray:
-        return self.indices[self.indptr[node] : self.indptr[node + 1]]
+        """The node's neighbours, sorted, once per stored edge (parallel edges repeat)."""
+        o = self.overlay
+        extra = o.indices[o.indptr[node] : o.indptr[node + 1]]
+        if node >= self.n_base or o.dirty[node]:
+            return extra
+        base = self.indices[self.indptr[node] : self.indptr[node + 1]]
+        if not len(extra) and not o.dirty.any():
+            return base
+        base = base[o.dirty[base] == 0]
+        return np.sort(np.concatenate([base, extra]), kind="stable") if len(extra) else base
 
     def is_person(self, node: int) -> bool:
         return bool(self.flags[node] & K.PERSON)
@@ -658,6 +884,7 @@ class Graph:
         allow_hidden: bool,
         bound: float = np.inf,
     ) -> list[int] | None:
+        o = self.overlay
         _cost, a, b = K.bidirectional(
             self.indptr,
             self.indices,
@@ -665,6 +892,13 @@ class Graph:
             self.kinds,
             self.lvl_src,
             self.lvl_dst,
+            o.indptr,
+            o.indices,
+            o.weights,
+            o.kinds,
+            o.lvl_src,
+            o.lvl_dst,
+            o.dirty,
             self.flags,
             source,
             target,
@@ -837,7 +1071,7 @@ class Graph:
     def _edge_cost(self, a: int, b: int, viewer: int, max_level: int) -> float:
         return min(
             (
-                float(self.weights[e])
+                self._edge(e)[1]
                 for e in self._entries(a, b)
                 if self._visible(a, b, e, viewer, max_level)
             ),
@@ -875,12 +1109,19 @@ class Graph:
         wanted[wanted_list] = 1
         out: dict[int, Path] = {}
         with self._lock:
+            o = self.overlay
             K.single_source(
                 self.indptr,
                 self.indices,
                 self.weights,
                 self.lvl_src,
                 self.lvl_dst,
+                o.indptr,
+                o.indices,
+                o.weights,
+                o.lvl_src,
+                o.lvl_dst,
+                o.dirty,
                 self.flags,
                 source,
                 viewer,

@@ -15,6 +15,12 @@ takes the same constraint arrays:
   colleague edges it implies); the viewer's own end never counts against the viewer;
 - ``blocked_node``/``blocked_edge``: Yen's algorithm removes nodes and edges through them.
 
+A graph may also carry an overlay (:class:`~filon.core.graph.index.Overlay`): a second CSR with
+one row per node, holding every edge with a ``dirty`` end. The searches skip the base edges with
+a dirty end and walk each node's overlay row too; overlay edge ``i`` has the id
+``len(indices) + i`` (in ``blocked_edge``). Without changes the overlay is empty and no node is
+dirty.
+
 Hops count the people entered after the source, so ``person → cohort → person`` is one hop of two
 edges; a search never returns a path of more than ``max_hops`` hops.
 
@@ -111,8 +117,8 @@ def reset(dist, pos, touched, ntouched):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _visible(u, v, e, lvl_src, lvl_dst, viewer, max_level):  # type: ignore[no-untyped-def]
-    return (u == viewer or lvl_src[e] <= max_level) and (v == viewer or lvl_dst[e] <= max_level)
+def _visible(u, v, ls, ld, viewer, max_level):  # type: ignore[no-untyped-def]
+    return (u == viewer or ls <= max_level) and (v == viewer or ld <= max_level)
 
 
 @njit(cache=True)
@@ -123,6 +129,13 @@ def bidirectional(  # type: ignore[no-untyped-def]
     kinds,
     lvl_src,
     lvl_dst,
+    o_indptr,
+    o_indices,
+    o_weights,
+    o_kinds,
+    o_lvl_src,
+    o_lvl_dst,
+    dirty,
     flags,
     source,
     target,
@@ -151,8 +164,14 @@ def bidirectional(  # type: ignore[no-untyped-def]
     dear to matter), which stops the search early.
     Bidirectional Dijkstra (Pohl 1971; stopping rule of Goldberg & Harris): each step expands
     the side whose heap is smaller, so a cohort of thousands on one side lets the other catch up.
+
+    Edges come from the base CSR (``indptr`` …, one row per node of the snapshot), minus those
+    with a ``dirty`` end, and from the overlay CSR (``o_indptr`` …, one row per node), which
+    holds every edge with a dirty end; overlay edge ``i`` has the id ``len(indices) + i``.
     """
     reset(dist, pos, touched, ntouched)
+    n_base = indptr.shape[0] - 1
+    m_base = indices.shape[0]
     target_is_person = (flags[target] & PERSON) != 0
     dist[0, source] = 0.0
     pred[0, source] = -1
@@ -178,78 +197,110 @@ def bidirectional(  # type: ignore[no-untyped-def]
             final_only = u != source and (flags[u] & NO_INTERMEDIARY) != 0
             if u == target or (u != source and (flags[u] & TRANSIT) == 0):
                 continue
-            for e in range(indptr[u], indptr[u + 1]):
-                v = indices[e]
-                if blocked_edge[e] or blocked_node[v] or v == source:
-                    continue
-                if final_only and v != target:
-                    continue
-                if v == target:
-                    if ((target_kinds >> kinds[e]) & 1) == 0:
+            for part in range(2):
+                if part == 0:
+                    if u >= n_base or dirty[u]:
                         continue
-                elif (flags[v] & TRANSIT) == 0:
-                    continue
-                elif (flags[v] & NO_INTERMEDIARY) != 0:
-                    if target_is_person:
+                    lo, hi = indptr[u], indptr[u + 1]
+                else:
+                    lo, hi = o_indptr[u], o_indptr[u + 1]
+                for i in range(lo, hi):
+                    if part == 0:
+                        v = indices[i]
+                        if dirty[v]:
+                            continue
+                        e = i
+                        kind, w, ls, ld = kinds[i], weights[i], lvl_src[i], lvl_dst[i]
+                    else:
+                        v = o_indices[i]
+                        e = m_base + i
+                        kind, w, ls, ld = o_kinds[i], o_weights[i], o_lvl_src[i], o_lvl_dst[i]
+                    if blocked_edge[e] or blocked_node[v] or v == source:
                         continue
-                    if (flags[v] & HIDDEN) != 0 and not allow_hidden:
+                    if final_only and v != target:
                         continue
-                if not _visible(u, v, e, lvl_src, lvl_dst, viewer, max_level):
-                    continue
-                hv = hops[0, u] + (1 if (flags[v] & PERSON) != 0 else 0)
-                if hv > max_hops:
-                    continue
-                nd = du + weights[e]
-                if nd + dist[1, v] < best and hv + hops[1, v] <= max_hops:
-                    best = nd + dist[1, v]
-                    best_a = u
-                    best_b = v
-                if nd < dist[0, v] and pos[0, v] != -2:
-                    if dist[0, v] == np.inf:
-                        touched[0, ntouched[0]] = v
-                        ntouched[0] += 1
-                    dist[0, v] = nd
-                    pred[0, v] = u
-                    hops[0, v] = hv
-                    size_f = _push(hkey[0], hnode[0], pos[0], size_f, v, nd)
+                    if v == target:
+                        if ((target_kinds >> kind) & 1) == 0:
+                            continue
+                    elif (flags[v] & TRANSIT) == 0:
+                        continue
+                    elif (flags[v] & NO_INTERMEDIARY) != 0:
+                        if target_is_person:
+                            continue
+                        if (flags[v] & HIDDEN) != 0 and not allow_hidden:
+                            continue
+                    if not _visible(u, v, ls, ld, viewer, max_level):
+                        continue
+                    hv = hops[0, u] + (1 if (flags[v] & PERSON) != 0 else 0)
+                    if hv > max_hops:
+                        continue
+                    nd = du + w
+                    if nd + dist[1, v] < best and hv + hops[1, v] <= max_hops:
+                        best = nd + dist[1, v]
+                        best_a = u
+                        best_b = v
+                    if nd < dist[0, v] and pos[0, v] != -2:
+                        if dist[0, v] == np.inf:
+                            touched[0, ntouched[0]] = v
+                            ntouched[0] += 1
+                        dist[0, v] = nd
+                        pred[0, v] = u
+                        hops[0, v] = hv
+                        size_f = _push(hkey[0], hnode[0], pos[0], size_f, v, nd)
         else:
             x, size_b = _pop(hkey[1], hnode[1], pos[1], size_b)
             dx = dist[1, x]
             if x == source or (x != target and (flags[x] & TRANSIT) == 0):
                 continue
-            for e in range(indptr[x], indptr[x + 1]):
-                y = indices[e]
-                if blocked_edge[e] or blocked_node[y] or y == target:
-                    continue
-                if x == target and ((target_kinds >> kinds[e]) & 1) == 0:
-                    continue
-                if y != source:
-                    if (flags[y] & TRANSIT) == 0:
+            for part in range(2):
+                if part == 0:
+                    if x >= n_base or dirty[x]:
                         continue
-                    if (flags[y] & NO_INTERMEDIARY) != 0:
-                        if x != target or target_is_person:
+                    lo, hi = indptr[x], indptr[x + 1]
+                else:
+                    lo, hi = o_indptr[x], o_indptr[x + 1]
+                for i in range(lo, hi):
+                    if part == 0:
+                        y = indices[i]
+                        if dirty[y]:
                             continue
-                        if (flags[y] & HIDDEN) != 0 and not allow_hidden:
+                        e = i
+                        kind, w, ls, ld = kinds[i], weights[i], lvl_src[i], lvl_dst[i]
+                    else:
+                        y = o_indices[i]
+                        e = m_base + i
+                        kind, w, ls, ld = o_kinds[i], o_weights[i], o_lvl_src[i], o_lvl_dst[i]
+                    if blocked_edge[e] or blocked_node[y] or y == target:
+                        continue
+                    if x == target and ((target_kinds >> kind) & 1) == 0:
+                        continue
+                    if y != source:
+                        if (flags[y] & TRANSIT) == 0:
                             continue
-                if not _visible(x, y, e, lvl_src, lvl_dst, viewer, max_level):
-                    continue
-                hy = hops[1, x] + (1 if (flags[x] & PERSON) != 0 else 0)
-                lower = 1 if (y != source and (flags[y] & PERSON) != 0) else 0
-                if hy + lower > max_hops:
-                    continue
-                nd = dx + weights[e]
-                if nd + dist[0, y] < best and hops[0, y] + hy <= max_hops:
-                    best = nd + dist[0, y]
-                    best_a = y
-                    best_b = x
-                if nd < dist[1, y] and pos[1, y] != -2:
-                    if dist[1, y] == np.inf:
-                        touched[1, ntouched[1]] = y
-                        ntouched[1] += 1
-                    dist[1, y] = nd
-                    pred[1, y] = x
-                    hops[1, y] = hy
-                    size_b = _push(hkey[1], hnode[1], pos[1], size_b, y, nd)
+                        if (flags[y] & NO_INTERMEDIARY) != 0:
+                            if x != target or target_is_person:
+                                continue
+                            if (flags[y] & HIDDEN) != 0 and not allow_hidden:
+                                continue
+                    if not _visible(x, y, ls, ld, viewer, max_level):
+                        continue
+                    hy = hops[1, x] + (1 if (flags[x] & PERSON) != 0 else 0)
+                    lower = 1 if (y != source and (flags[y] & PERSON) != 0) else 0
+                    if hy + lower > max_hops:
+                        continue
+                    nd = dx + w
+                    if nd + dist[0, y] < best and hops[0, y] + hy <= max_hops:
+                        best = nd + dist[0, y]
+                        best_a = y
+                        best_b = x
+                    if nd < dist[1, y] and pos[1, y] != -2:
+                        if dist[1, y] == np.inf:
+                            touched[1, ntouched[1]] = y
+                            ntouched[1] += 1
+                        dist[1, y] = nd
+                        pred[1, y] = x
+                        hops[1, y] = hy
+                        size_b = _push(hkey[1], hnode[1], pos[1], size_b, y, nd)
     # Leave no node in a heap: the next search starts from clean positions.
     for i in range(size_f):
         pos[0, hnode[0, i]] = -1
@@ -283,6 +334,12 @@ def single_source(  # type: ignore[no-untyped-def]
     weights,
     lvl_src,
     lvl_dst,
+    o_indptr,
+    o_indices,
+    o_weights,
+    o_lvl_src,
+    o_lvl_dst,
+    dirty,
     flags,
     source,
     viewer,
@@ -303,9 +360,10 @@ def single_source(  # type: ignore[no-untyped-def]
 
     People who may not be intermediaries are reached (they may end a path) but not expanded;
     organisations, labs and funders likewise. Labels stay in side 0 of the workspaces; returns
-    how many wanted nodes were reached.
+    how many wanted nodes were reached. Base and overlay edges as in :func:`bidirectional`.
     """
     reset(dist, pos, touched, ntouched)
+    n_base = indptr.shape[0] - 1
     dist[0, source] = 0.0
     pred[0, source] = -1
     hops[0, source] = 0
@@ -320,26 +378,40 @@ def single_source(  # type: ignore[no-untyped-def]
         if u != source and ((flags[u] & TRANSIT) == 0 or (flags[u] & NO_INTERMEDIARY) != 0):
             continue
         du = dist[0, u]
-        for e in range(indptr[u], indptr[u + 1]):
-            v = indices[e]
-            if pos[0, v] == -2:
-                continue
-            if (flags[v] & HIDDEN) != 0 and not wanted[v]:
-                continue
-            if not _visible(u, v, e, lvl_src, lvl_dst, viewer, max_level):
-                continue
-            hv = hops[0, u] + (1 if (flags[v] & PERSON) != 0 else 0)
-            if hv > max_hops:
-                continue
-            nd = du + weights[e]
-            if nd < dist[0, v]:
-                if dist[0, v] == np.inf:
-                    touched[0, ntouched[0]] = v
-                    ntouched[0] += 1
-                dist[0, v] = nd
-                pred[0, v] = u
-                hops[0, v] = hv
-                size = _push(hkey[0], hnode[0], pos[0], size, v, nd)
+        for part in range(2):
+            if part == 0:
+                if u >= n_base or dirty[u]:
+                    continue
+                lo, hi = indptr[u], indptr[u + 1]
+            else:
+                lo, hi = o_indptr[u], o_indptr[u + 1]
+            for i in range(lo, hi):
+                if part == 0:
+                    v = indices[i]
+                    if dirty[v]:
+                        continue
+                    w, ls, ld = weights[i], lvl_src[i], lvl_dst[i]
+                else:
+                    v = o_indices[i]
+                    w, ls, ld = o_weights[i], o_lvl_src[i], o_lvl_dst[i]
+                if pos[0, v] == -2:
+                    continue
+                if (flags[v] & HIDDEN) != 0 and not wanted[v]:
+                    continue
+                if not _visible(u, v, ls, ld, viewer, max_level):
+                    continue
+                hv = hops[0, u] + (1 if (flags[v] & PERSON) != 0 else 0)
+                if hv > max_hops:
+                    continue
+                nd = du + w
+                if nd < dist[0, v]:
+                    if dist[0, v] == np.inf:
+                        touched[0, ntouched[0]] = v
+                        ntouched[0] += 1
+                    dist[0, v] = nd
+                    pred[0, v] = u
+                    hops[0, v] = hv
+                    size = _push(hkey[0], hnode[0], pos[0], size, v, nd)
     for i in range(size):
         pos[0, hnode[0, i]] = -1
     return found
