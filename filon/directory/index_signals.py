@@ -27,10 +27,18 @@ VERSION_KEY = "directory:version"
 bulk_write = Signal()
 
 
-def invalidate(person_ids: Any = None) -> None:
-    """Tell every index that a bulk write changed ``person_ids`` (None: possibly anyone)."""
+def invalidate(person_ids: Any = None, *, people_changed: bool = True) -> None:
+    """Tell every index that a bulk write changed ``person_ids`` (None: possibly anyone).
+
+    ``people_changed=False``: only organisations changed (a grants import), which the graph
+    holds and the search documents do not.
+    """
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    bulk_write.send(sender=None, person_ids=None if person_ids is None else set(person_ids))
+    bulk_write.send(
+        sender=None,
+        person_ids=None if person_ids is None else set(person_ids),
+        people_changed=people_changed,
+    )
 
 
 def current_version() -> str:

@@ -506,8 +506,9 @@ def _on_org(instance: Any, created: bool = False, **_kwargs: Any) -> None:
     reindex(people)
 
 
-def _on_bulk(person_ids: Any = None, **_kwargs: Any) -> None:
-    reindex(person_ids)
+def _on_bulk(person_ids: Any = None, people_changed: bool = True, **_kwargs: Any) -> None:
+    if people_changed:
+        reindex(person_ids)
 
 
 def connect() -> None:

@@ -702,7 +702,11 @@ class Loader:
         if any(self.new.values()) or updates or self.updated_positions:
             from filon.directory.index_signals import invalidate
 
-            invalidate()
+            # The people this file wrote about: their search documents and graph nodes only.
+            touched = {row[3] for row in rows if row[3] is not None}
+            touched |= {h.pid for h in self.handles.values() if h.pid is not None}
+            touched |= {p.pk for p in self.new.get(Person, []) if p.pk is not None}
+            invalidate(person_ids=touched)
 
 
 class OrgResolver:

@@ -432,7 +432,8 @@ class FundingLoader:
         if self.new.get(Organisation) or self.new.get(OrgAlias) or self.new.get(OrgIdentifier):
             from filon.directory.index_signals import invalidate
 
-            invalidate()  # the network's graph knows the organisations
+            # The network's graph knows the organisations; no person's document changed.
+            invalidate(people_changed=False)
 
     def _update_programmes(self) -> None:
         for state in self.programmes.values():
