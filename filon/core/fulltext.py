@@ -142,13 +142,7 @@ def plan(
     for pos, token in enumerate(tokens):
         prefix = pos == len(tokens) - 1 and last_is_partial and len(token) >= MIN_PREFIX
         word = QueryWord(token, terms_of(token), prefix)
-        if (
-            len(token) >= MIN_TYPO
-            and not token.isdigit()
-            and name_vocabulary
-            and exists is not None
-            and not exists(word)
-        ):
+        if len(token) >= MIN_TYPO and not token.isdigit() and name_vocabulary:
             found = process.extract(
                 token,
                 name_vocabulary,
@@ -157,7 +151,9 @@ def plan(
                 limit=MAX_TYPO_NAMES,
             )
             names = tuple(sorted({n for n, _d, _i in found if n != token}))
-            word = QueryWord(token, word.terms, prefix, names)
+            # Only a word that matches nothing as written is read as a misspelt name.
+            if names and (exists is None or not exists(word)):
+                word = QueryWord(token, word.terms, prefix, names)
         out.append(word)
     return Plan(out)
 
@@ -166,16 +162,25 @@ def _fts5_string(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def fts5_word(word: QueryWord) -> str:
-    """One word's alternatives in FTS5's query syntax."""
-    cols = "{" + " ".join(TEXT_FIELDS) + "}"
-    alts = [f"name : {_fts5_string(word.token)}"] if word.in_name else []
-    alts += [f"{cols} : {_fts5_string(t)}" for t in dict.fromkeys((word.token, *word.terms))]
+def fts5_word(word: QueryWord, fields: Sequence[str] = FIELDS) -> str:
+    """One word's alternatives in FTS5's query syntax, looked for in ``fields`` only.
+
+    >>> fts5_word(QueryWord("dumas", ("duma",), names=("dumaz",)), ("name",))
+    '(name : "dumas" OR name : "dumaz")'
+    """
+    texts = [f for f in fields if f != "name"]
+    cols = "{" + " ".join(texts) + "}"
+    alts = [f"name : {_fts5_string(word.token)}"] if word.in_name and "name" in fields else []
+    if texts:
+        alts += [f"{cols} : {_fts5_string(t)}" for t in dict.fromkeys((word.token, *word.terms))]
     if word.prefix:
-        alts.append(f"name : {_fts5_string(word.token)}*")
-        alts.append(f"{cols} : {_fts5_string(word.token)}*")
-    alts += [f"name : {_fts5_string(n)}" for n in word.names]
-    return "(" + " OR ".join(alts) + ")"
+        if "name" in fields and word.in_name:
+            alts.append(f"name : {_fts5_string(word.token)}*")
+        if texts:
+            alts.append(f"{cols} : {_fts5_string(word.token)}*")
+    if "name" in fields and word.in_name:
+        alts += [f"name : {_fts5_string(n)}" for n in word.names]
+    return "(" + " OR ".join(alts) + ")" if alts else ""
 
 
 def fts5_query(p: Plan | Iterable[QueryWord]) -> str:
@@ -193,21 +198,32 @@ def _lexeme(term: str) -> str:
     return "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
 
 
-def tsquery_word(word: QueryWord) -> str:
-    """One word's alternatives as a PostgreSQL tsquery (names weigh A, the rest B, C, D)."""
-    alts = [f"{_lexeme(word.token)}:A"] if word.in_name else []
-    alts += [f"{_lexeme(t)}:BCD" for t in dict.fromkeys((word.token, *word.terms))]
+def tsquery_word(word: QueryWord, fields: Sequence[str] = FIELDS) -> str:
+    """One word's alternatives as a PostgreSQL tsquery, in the weight classes of ``fields``.
+
+    >>> tsquery_word(QueryWord("dumas", ("duma",)), ("titles", "city"))
+    "('dumas':CD | 'duma':CD)"
+    """
+    name = "name" in fields and word.in_name
+    classes = "".join(sorted({PG_CLASS[f] for f in fields if f != "name"}))
+    alts = [f"{_lexeme(word.token)}:A"] if name else []
+    if classes:
+        alts += [f"{_lexeme(t)}:{classes}" for t in dict.fromkeys((word.token, *word.terms))]
     if word.prefix:
-        alts.append(f"{_lexeme(word.token)}:*")
-    alts += [f"{_lexeme(n)}:A" for n in word.names]
-    return "(" + " | ".join(alts) + ")"
+        if name:
+            alts.append(f"{_lexeme(word.token)}:*A")
+        if classes:
+            alts.append(f"{_lexeme(word.token)}:*{classes}")
+    if name:
+        alts += [f"{_lexeme(n)}:A" for n in word.names]
+    return "(" + " | ".join(alts) + ")" if alts else ""
 
 
 def tsquery(p: Plan | Iterable[QueryWord]) -> str:
     """The plan as a PostgreSQL ``to_tsquery`` string.
 
     >>> tsquery([QueryWord("dumas", ("duma",), prefix=True)])
-    "('dumas':A | 'dumas':BCD | 'duma':BCD | 'dumas':*)"
+    "('dumas':A | 'dumas':BCD | 'duma':BCD | 'dumas':*A | 'dumas':*BCD)"
     """
     items = p.words if isinstance(p, Plan) else list(p)
     return " & ".join(tsquery_word(w) for w in items)

@@ -248,7 +248,7 @@ def run(level: int, params: SearchParams, *, per_page: int = PER_PAGE) -> Run:
     )
     present = state.present[level]
     if words:
-        found = search_engine.match(level, words.words)
+        found = search_engine.match(level, words.words, population=int(present.sum()))
         ids, scores = found.ids, found.scores
         inside = ids < len(present)
         ids, scores = ids[inside], scores[inside]  # type: ignore[index]

@@ -88,7 +88,7 @@ class WordHits:
     scores: np.ndarray
 
 
-def word_hits(level: int, text: str) -> list[WordHits]:
+def word_hits(level: int, text: str, population: int = 0) -> list[WordHits]:
     """The scenario's distinct words (not digits) found in profiles of the level, never in names.
 
     One full-text query per word (at most MAX_WORDS): its ranking (BM25 with field weights)
@@ -100,7 +100,8 @@ def word_hits(level: int, text: str) -> list[WordHits]:
             seen.setdefault(w, text[s:e].lower())
     out = []
     for token in list(seen)[:MAX_WORDS]:
-        found = search_engine.match(level, [QueryWord(token, terms_of(token), in_name=False)])
+        word = QueryWord(token, terms_of(token), in_name=False)
+        found = search_engine.match(level, [word], population=population)
         if found.ids.size:
             assert found.scores is not None
             out.append(WordHits(seen[token], found.ids, found.scores))
@@ -242,7 +243,7 @@ def targeted_contacts(viewer: Viewer, scenario_pk: int, *, top: int = 20) -> dic
     present = state.present[level]
     n = len(present)
     pos = Findable(present)
-    hits = word_hits(level, scenario_text(scenario))
+    hits = word_hits(level, scenario_text(scenario), int(present.sum()))
     text = np.zeros(n, dtype=np.float32)
     for h in hits:
         inside = h.ids < n
