@@ -285,7 +285,7 @@ def load_network(net: Network, *, tick: Callable[[int], None] | None = None) -> 
         # Claire's professional project: three scenarios, a dozen meetings (filon.projects).
         load_demo_project(personas.get("docteur"), org_ids)
         record("demo.generate", people=len(people), fingerprint=net.fingerprint())
-        invalidate_search()  # bulk writes send no signal: tell running servers to rebuild
+        invalidate_search()  # bulk writes send no signal: index everyone, log a full graph change
     return logins
 
 

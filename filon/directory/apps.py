@@ -7,7 +7,6 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Annuaire")
 
     def ready(self) -> None:
-        from filon.directory import index_signals, indexing
+        from filon.directory import indexing
 
-        index_signals.connect()
         indexing.connect()

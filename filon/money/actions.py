@@ -166,8 +166,12 @@ def merge_organisations(actor: Any, keep: Organisation, drop: Organisation) -> O
         drop.delete()
         record("organisation.merge", actor=actor, target=keep, dropped=dropped, moved=moved)
         from filon.directory.index_signals import invalidate
+        from filon.directory.models import Position, Thesis
 
-        invalidate()  # positions and theses now name the kept organisation
+        # Positions and theses now name the kept organisation: those people's documents change.
+        people = set(Position.objects.filter(organisation=keep).values_list("person_id", flat=True))
+        people |= set(Thesis.objects.filter(lab=keep).values_list("person_id", flat=True))
+        invalidate(person_ids=people)
     return keep
 
 
