@@ -11,21 +11,20 @@ PostgreSQL index and query exactly the same terms:
   the last word while it is being typed, and — for a word that matches nothing as written — the
   name words one edit away, transpositions included (Damerau's optimal string alignment:
   « webre » is one edit from « weber »);
-- :func:`fts5_query` and :func:`tsquery` write that plan in each engine's syntax (every word
-  must match some field: AND of words, OR of a word's alternatives);
+- :func:`fts5_word` and :func:`tsquery_word` write one word's alternatives in each engine's
+  syntax, restricted to a group of fields (the engine intersects the words' matches);
 - :func:`explain` says which fields matched, with which words, as highlighted segments.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from filon.core.search import (
-    DEFAULT_WEIGHTS,
     FIELDS,
     MIN_PREFIX,
     MIN_TYPO,
@@ -36,14 +35,13 @@ from filon.core.search import (
 )
 
 __all__ = [
-    "DEFAULT_WEIGHTS",
     "FIELDS",
     "QueryWord",
     "explain",
     "field_terms",
-    "fts5_query",
+    "fts5_word",
     "plan",
-    "tsquery",
+    "tsquery_word",
 ]
 
 #: The fields other than the name (stemmed), in :data:`FIELDS` order.
@@ -59,8 +57,6 @@ PG_CLASS: Mapping[str, str] = {
     "city": "C",
     "titles": "D",
 }
-#: ts_rank's weights, in its order {D, C, B, A}.
-PG_WEIGHTS = "{0.25, 0.4, 0.6, 1.0}"
 MAX_TYPO_NAMES = 30
 
 
@@ -111,20 +107,12 @@ class QueryWord:
         return token == self.token or bool(set(terms_of(token)) & set(self.terms))
 
 
-@dataclass
-class Plan:
-    words: list[QueryWord] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.words)
-
-
 def plan(
     query: str,
     *,
     name_vocabulary: Sequence[str] = (),
     exists: Callable[[QueryWord], bool] | None = None,
-) -> Plan:
+) -> list[QueryWord]:
     """The words of ``query`` with their alternatives.
 
     ``exists(word)`` tells whether a word matches some document as written; a word of at least
@@ -133,7 +121,7 @@ def plan(
     transposition of neighbours) away.
 
     >>> p = plan("webre tele", name_vocabulary=["weber", "webb"], exists=lambda w: False)
-    >>> [(w.token, w.terms, w.prefix, w.names) for w in p.words]
+    >>> [(w.token, w.terms, w.prefix, w.names) for w in p]
     [('webre', ('webr',), False, ('weber',)), ('tele', ('tel', 'tele'), True, ())]
     """
     tokens = [t for _s, _e, t in words(query)]
@@ -155,7 +143,7 @@ def plan(
             if names and (exists is None or not exists(word)):
                 word = QueryWord(token, word.terms, prefix, names)
         out.append(word)
-    return Plan(out)
+    return out
 
 
 def _fts5_string(term: str) -> str:
@@ -183,17 +171,6 @@ def fts5_word(word: QueryWord, fields: Sequence[str] = FIELDS) -> str:
     return "(" + " OR ".join(alts) + ")" if alts else ""
 
 
-def fts5_query(p: Plan | Iterable[QueryWord]) -> str:
-    """The plan as an FTS5 MATCH expression: AND of words, OR of each word's alternatives.
-
-    >>> fts5_query([QueryWord("dumas", ("duma",))])
-    '(name : "dumas" OR {organisations titles thesis skills labs city} : "dumas" OR \
-{organisations titles thesis skills labs city} : "duma")'
-    """
-    items = p.words if isinstance(p, Plan) else list(p)
-    return " AND ".join(fts5_word(w) for w in items)
-
-
 def _lexeme(term: str) -> str:
     return "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
 
@@ -219,17 +196,7 @@ def tsquery_word(word: QueryWord, fields: Sequence[str] = FIELDS) -> str:
     return "(" + " | ".join(alts) + ")" if alts else ""
 
 
-def tsquery(p: Plan | Iterable[QueryWord]) -> str:
-    """The plan as a PostgreSQL ``to_tsquery`` string.
-
-    >>> tsquery([QueryWord("dumas", ("duma",), prefix=True)])
-    "('dumas':A | 'dumas':BCD | 'duma':BCD | 'dumas':*A | 'dumas':*BCD)"
-    """
-    items = p.words if isinstance(p, Plan) else list(p)
-    return " & ".join(tsquery_word(w) for w in items)
-
-
-def explain(fields: Mapping[str, str], p: Plan | Sequence[QueryWord]) -> tuple[FieldMatch, ...]:
+def explain(fields: Mapping[str, str], items: Sequence[QueryWord]) -> tuple[FieldMatch, ...]:
     """Which fields matched which query words, with the field text cut into highlights.
 
     >>> [(m.field, m.words) for m in explain(
@@ -237,7 +204,6 @@ def explain(fields: Mapping[str, str], p: Plan | Sequence[QueryWord]) -> tuple[F
     ...     ["oceane", "weber"], exists=lambda w: w.token != "webre"))]
     [('name', ('Océane', 'Weber'))]
     """
-    items = p.words if isinstance(p, Plan) else list(p)
     if not items:
         return ()
     out = []

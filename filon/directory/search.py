@@ -27,6 +27,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +35,8 @@ from django.utils.translation import gettext_lazy as _
 from filon.audit.throttle import hit as throttle_hit
 from filon.core import fulltext
 from filon.core.promo import promo_label
-from filon.directory.models import School, Track
+from filon.directory import search_engine
+from filon.directory.models import School, SearchDocument, SearchFacetValue, Track
 from filon.directory.privacy import Viewer
 from filon.orgs.models import Organisation, Sector
 
@@ -167,15 +169,11 @@ class DirectoryPage:
 
 def forget_indexes() -> None:
     """Drop this process's facet columns (tests, or to free memory); the next search reloads."""
-    from filon.directory import search_engine
-
     search_engine.forget()
 
 
 def warm_up() -> None:
     """Load the facet columns (the server does it before its workers fork)."""
-    from filon.directory import search_engine
-
     search_engine.state()
 
 
@@ -230,11 +228,6 @@ class Run:
 
 def run(level: int, params: SearchParams, *, per_page: int = PER_PAGE) -> Run:
     """The search as audience ``level`` may see it: the database matches, the columns count."""
-    import numpy as np
-
-    from filon.directory import search_engine
-    from filon.directory.models import SearchDocument
-
     state = search_engine.state()
     schools = _school_names()
     query, promos = split_promos(params.query, schools)
@@ -248,7 +241,7 @@ def run(level: int, params: SearchParams, *, per_page: int = PER_PAGE) -> Run:
     )
     present = state.present[level]
     if words:
-        found = search_engine.match(level, words.words, population=int(present.sum()))
+        found = search_engine.match(level, words, population=int(present.sum()))
         ids, scores = found.ids, found.scores
         inside = ids < len(present)
         ids, scores = ids[inside], scores[inside]  # type: ignore[index]
@@ -320,10 +313,6 @@ def _school_names() -> dict[str, str]:
 def _facets(
     state: Any, counts: Any, filters: Mapping[str, tuple[str, ...]], schools: dict[str, str]
 ) -> tuple[Facet, ...]:
-    import numpy as np
-
-    from filon.directory.models import SearchFacetValue
-
     chosen: dict[str, list[tuple[str, int, bool]]] = {}
     for key in FACETS:
         value_ids = state.facet_ids.get(key, np.zeros(0, np.int64))
