@@ -13,18 +13,15 @@ from typing import Any
 from django.dispatch import Signal
 
 #: Sent by :func:`invalidate` with ``person_ids`` (the people touched, or None for "anyone may
-#: have changed") and ``people_changed`` (False: only organisations changed).
+#: have changed") and ``organisation_ids`` (organisations created or renamed in bulk).
 bulk_write = Signal()
 
 
-def invalidate(person_ids: Any = None, *, people_changed: bool = True) -> None:
-    """Tell every index that a bulk write changed ``person_ids`` (None: possibly anyone).
-
-    ``people_changed=False``: only organisations changed (a grants import), which the graph
-    holds and the search documents do not.
-    """
+def invalidate(person_ids: Any = None, *, organisation_ids: Any = ()) -> None:
+    """Tell every index that a bulk write changed ``person_ids`` (None: possibly anyone) and
+    ``organisation_ids`` (a grants import touches organisations only: ``person_ids=()``)."""
     bulk_write.send(
         sender=None,
         person_ids=None if person_ids is None else set(person_ids),
-        people_changed=people_changed,
+        organisation_ids=set(organisation_ids),
     )

@@ -506,9 +506,8 @@ def _on_org(instance: Any, created: bool = False, **_kwargs: Any) -> None:
     reindex(people)
 
 
-def _on_bulk(person_ids: Any = None, people_changed: bool = True, **_kwargs: Any) -> None:
-    if people_changed:
-        reindex(person_ids)
+def _on_bulk(person_ids: Any = None, **_kwargs: Any) -> None:
+    reindex(person_ids)
 
 
 def connect() -> None:
@@ -522,9 +521,7 @@ def connect() -> None:
     post_save.connect(_on_person, sender=Person, dispatch_uid="search-person-save")
     post_delete.connect(_on_person, sender=Person, dispatch_uid="search-person-delete")
     for model in (Affiliation, Position, Thesis):
-        uid = f"search-{model._meta.label_lower}"
-        post_save.connect(_on_part, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(_on_part, sender=model, dispatch_uid=f"{uid}-delete")
+        follow(model)
     m2m_changed.connect(_on_skills, sender=Person.skills.through, dispatch_uid="search-skills")
     post_save.connect(_on_skill, sender=Skill, dispatch_uid="search-skill-save")
     pre_save.connect(_before_org, sender=Organisation, dispatch_uid="search-org-before")

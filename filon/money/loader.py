@@ -429,11 +429,16 @@ class FundingLoader:
             ("run_id", "content_type_id", "object_id", "person_id", "line", "field", "record_key"),
             rows,
         )
-        if self.new.get(Organisation) or self.new.get(OrgAlias) or self.new.get(OrgIdentifier):
+        if self.new.get(Organisation):
             from filon.directory.index_signals import invalidate
 
-            # The network's graph knows the organisations; no person's document changed.
-            invalidate(people_changed=False)
+            # New organisations are new places of the graph; no person's document changed.
+            # (Aliases and identifiers feed neither the graph nor the search documents.)
+            created = [o.pk for o in self.new[Organisation]]
+            if all(pk is not None for pk in created):
+                invalidate(person_ids=(), organisation_ids=created)
+            else:
+                invalidate()
 
     def _update_programmes(self) -> None:
         for state in self.programmes.values():

@@ -154,11 +154,19 @@ def _group_changed(instance: Any, **_kwargs: Any) -> None:
     log_change(GraphChangeKind.GROUP, instance.pk)
 
 
-def _bulk_written(person_ids: set[int] | None = None, **_kwargs: Any) -> None:
+def _bulk_written(
+    person_ids: set[int] | None = None, organisation_ids: Iterable[int] = (), **_kwargs: Any
+) -> None:
     if person_ids is None:
         log_change(GraphChangeKind.FULL, None)
-    elif person_ids:
+        return
+    if person_ids:
         log_people(person_ids)
+    places = sorted(set(organisation_ids))
+    if places:
+        GraphChange.objects.bulk_create(
+            [GraphChange(kind=GraphChangeKind.PLACE, ref=pk) for pk in places], batch_size=500
+        )
 
 
 def connect() -> None:
