@@ -25,6 +25,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from filon.core.search import (
+    DEFAULT_WEIGHTS,
     FIELDS,
     MIN_PREFIX,
     MIN_TYPO,
@@ -35,6 +36,7 @@ from filon.core.search import (
 )
 
 __all__ = [
+    "DEFAULT_WEIGHTS",
     "FIELDS",
     "QueryWord",
     "explain",
@@ -57,6 +59,8 @@ PG_CLASS: Mapping[str, str] = {
     "city": "C",
     "titles": "D",
 }
+#: ts_rank's weights, in its order {D, C, B, A}.
+PG_WEIGHTS = "{0.25, 0.4, 0.6, 1.0}"
 MAX_TYPO_NAMES = 30
 
 

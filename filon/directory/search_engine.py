@@ -360,3 +360,36 @@ def match(level: int, words: list[fulltext.QueryWord], *, population: int = 0) -
         for ids, weight in groups:
             scores += weight * idf * np.isin(found, ids, assume_unique=True)
     return Matches(found, scores)
+
+
+def relevance(level: int, word: fulltext.QueryWord, *, population: int = 0) -> Matches:
+    """The people of the level holding one word, scored by the engine's own relevance.
+
+    BM25 with field weights (FTS5's ``bm25``) on SQLite; on PostgreSQL ``ts_rank`` with the
+    weight classes, times the word's rarity among the ``population`` (ts_rank knows no idf):
+    term frequency counts, unlike :func:`match`. Dearer per match
+    (about 2.5 µs a row), so it serves rankings over a few words (the targeted contacts),
+    never the directory page.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            expression = fulltext.fts5_word(word)
+            table = fts_table(level)
+            weights = ", ".join(str(fulltext.DEFAULT_WEIGHTS[f]) for f in fulltext.FIELDS)
+            cursor.execute(
+                f"SELECT rowid, -bm25({table}, {weights}) FROM {table} WHERE {table} MATCH %s",
+                [expression],
+            )
+        else:
+            cursor.execute(
+                "SELECT person_id, ts_rank(%s, tsv, q) FROM directory_searchdocument, "
+                "to_tsquery('filon_search', %s) q WHERE level = %s AND NOT hidden AND tsv @@ q",
+                [fulltext.PG_WEIGHTS, fulltext.tsquery_word(word), level],
+            )
+        rows = cursor.fetchall()
+    ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+    scores = np.fromiter((r[1] for r in rows), np.float64, len(rows))
+    if connection.vendor != "sqlite" and len(rows):
+        n = len(rows)
+        scores *= float(np.log1p((max(population, n) - n + 0.5) / (n + 0.5)))
+    return Matches(ids, scores)

@@ -91,8 +91,8 @@ class WordHits:
 def word_hits(level: int, text: str, population: int = 0) -> list[WordHits]:
     """The scenario's distinct words (not digits) found in profiles of the level, never in names.
 
-    One full-text query per word (at most MAX_WORDS): its ranking (BM25 with field weights)
-    scores each profile.
+    One full-text query per word (at most MAX_WORDS): the engine's relevance (BM25 with field
+    weights, term frequency and field length) scores each profile.
     """
     seen: dict[str, str] = {}
     for s, e, w in words(text):
@@ -101,7 +101,7 @@ def word_hits(level: int, text: str, population: int = 0) -> list[WordHits]:
     out = []
     for token in list(seen)[:MAX_WORDS]:
         word = QueryWord(token, terms_of(token), in_name=False)
-        found = search_engine.match(level, [word], population=population)
+        found = search_engine.relevance(level, word, population=population)
         if found.ids.size:
             assert found.scores is not None
             out.append(WordHits(seen[token], found.ids, found.scores))

@@ -39,11 +39,6 @@ def _someone_to_recommend() -> Person:
     raise AssertionError("the demo network has members of other schools")
 
 
-@pytest.mark.xfail(
-    reason="the recommended member is not always among the 20 targeted contacts since the "
-    "text score moved to the full-text engine (always on PostgreSQL); open in issue 13's note",
-    strict=False,
-)
 def test_claire_tests_a_scenario(page: Any, live_server: Any, screenshots: Path) -> None:
     referred = _someone_to_recommend()
     _log_in(page, *CLAIRE)
