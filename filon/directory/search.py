@@ -240,15 +240,15 @@ def run(level: int, params: SearchParams, *, per_page: int = PER_PAGE) -> Run:
         exists=lambda w: search_engine.word_exists(level, w),
     )
     present = state.present[level]
+    scores: np.ndarray | None = None
     if words:
         found = search_engine.match(level, words, population=int(present.sum()))
-        ids, scores = found.ids, found.scores
-        inside = ids < len(present)
-        ids, scores = ids[inside], scores[inside]  # type: ignore[index]
-        seen = present[ids]
-        ids, scores = ids[seen], scores[seen]  # type: ignore[index]
+        # A document committed after this process caught up waits for its next search.
+        known = found.ids < len(present)
+        known[known] = present[found.ids[known]]
+        ids, scores = found.ids[known], found.scores[known]
     else:
-        ids, scores = np.flatnonzero(present), None
+        ids = np.flatnonzero(present)
     vintage = (params.vintage_from, params.vintage_to)
     narrowed = bool(filters) or vintage != (None, None)
     if narrowed:

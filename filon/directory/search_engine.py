@@ -48,10 +48,10 @@ _NAME_KEY = 48  # bytes of a name key kept for ordering
 
 @dataclass
 class Matches:
-    """Person ids matched by a query, with their scores (None: no query)."""
+    """Person ids matched by a query, with their text scores (higher: better)."""
 
     ids: np.ndarray
-    scores: np.ndarray | None
+    scores: np.ndarray
 
 
 class FacetState:

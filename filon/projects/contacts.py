@@ -103,7 +103,6 @@ def word_hits(level: int, text: str, population: int = 0) -> list[WordHits]:
         word = QueryWord(token, terms_of(token), in_name=False)
         found = search_engine.relevance(level, word, population=population)
         if found.ids.size:
-            assert found.scores is not None
             out.append(WordHits(seen[token], found.ids, found.scores))
     return out
 
