@@ -25,6 +25,7 @@ from filon.association.queries import (
     member_counts,
     paying_growth,
 )
+from filon.core.spreadsheet import escape_row
 from filon.directory.models import School, track_label
 
 INT, RATE, TEXT, CHANGE = "int", "rate", "text", "change"
@@ -99,12 +100,16 @@ class Table:
         ]
 
     def to_csv(self) -> str:
-        """UTF-8 text with a BOM, ``;`` separated: what Excel in French opens as a table."""
+        """UTF-8 text with a BOM, ``;`` separated: what Excel in French opens as a table.
+
+        Labels (school and organisation names) are spreadsheet-safe cells: see
+        :mod:`filon.core.spreadsheet`.
+        """
         out = io.StringIO()
         out.write("\ufeff")
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(self.csv_header())
-        writer.writerows(self.csv_rows())
+        writer.writerow(escape_row(self.csv_header()))
+        writer.writerows(escape_row(row) for row in self.csv_rows())
         return out.getvalue()
 
 

@@ -45,6 +45,7 @@ from django.utils.translation import gettext_lazy as _
 from filon.association.importers import parse_amount, parse_category, parse_date
 from filon.association.models import DuesCategory
 from filon.core.promo import parse_promo, promo_label
+from filon.core.spreadsheet import escape_row, unescape_cell
 from filon.core.text import fold
 from filon.directory.models import Track
 from filon.imports.base import (
@@ -372,7 +373,8 @@ class AnnuaireImporter(Importer):
 
         def cell(key: str) -> str:
             i = columns.get(key)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
+            # The apostrophe an export puts before a formula-like cell comes off first.
+            return unescape_cell(cells[i]).strip() if i is not None and i < len(cells) else ""
 
         def fail(key: str, expected: Any, value: str | None = None) -> None:
             report.error(
@@ -614,11 +616,11 @@ def export_rows(people: Iterable[ExportPerson], years: list[int]) -> Iterator[li
 
 
 def write_csv(rows: Iterable[list[str]], out: TextIO) -> int:
-    """Excel's French CSV dialect (``;``); returns the number of data rows."""
+    """Excel's French CSV dialect (``;``), spreadsheet-safe cells; the number of data rows."""
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     n = -1
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(escape_row(row))
         n += 1
     return max(n, 0)
 
