@@ -22,6 +22,7 @@ from filon.core.env import (
     env_str,
 )
 from filon.core.mailurl import MailConfig, backend_path, mail_config
+from filon.ops.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -238,3 +239,18 @@ CACHES = {
         "LOCATION": "filon_cache",
     }
 }
+
+# -- Operations (filon.ops): the task queue and periodic jobs of `filon worker`, JSON logs
+# without personal data, health checks. Kept in one block; see the README's « Production ».
+try:
+    OUTBOX_RETENTION_DAYS = env_int("FILON_OUTBOX_RETENTION_DAYS", 90, minimum=1, maximum=3650)
+    TASK_RETENTION_DAYS = env_int("FILON_TASK_RETENTION_DAYS", 14, minimum=1, maximum=3650)
+    LOG_FORMAT = env_choice("FILON_LOG_FORMAT", "json", ("json", "text"))
+except ConfigError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "filon.ops"]
+# Tasks wait in the database (SQLite or PostgreSQL: no other service) for `filon worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# First: it times the whole request and stamps every log record with the request id.
+MIDDLEWARE.insert(0, "filon.ops.middleware.RequestLogMiddleware")
+LOGGING = logging_config(LOG_LEVEL, LOG_FORMAT)

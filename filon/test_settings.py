@@ -10,3 +10,7 @@ import tempfile
 os.environ.setdefault("FILON_DATA_DIR", tempfile.mkdtemp(prefix="filon-test-"))
 
 from filon.settings import *  # noqa: F403
+
+# Tasks (e-mails, periodic jobs) run at once, in the test's thread; the tests of
+# filon.ops switch to the database backend where they test the queue itself.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -18,6 +18,7 @@ from filon.cli import (
     index,  # noqa: F401  (filon index compact / status)
     money,  # noqa: F401  (filon money …, filon import funding, filon export ftm)
     network,  # noqa: F401  (filon paths, filon who-at)
+    ops,  # noqa: F401  (filon worker, backup, restore, doctor)
     outreach,  # noqa: F401  (filon outreach expire / remind)
     projects,  # noqa: F401  (filon scenarios, filon contacts)
 )

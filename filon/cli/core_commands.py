@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -76,6 +77,27 @@ def generate(
         err.print(f"{result['members']} membres générés, empreinte {result['fingerprint'][:12]}…")
 
 
+def _control_socket(data_dir: Path, port: int) -> list[str]:
+    """gunicorn's control socket (for `gunicornc`) in the data folder, owner-only; turned off
+    where that path would be too long for a Unix socket. Never in the home folder: a service
+    account may have none it can write."""
+    path = data_dir / f"gunicorn-{port}.ctl"
+    if len(str(path)) > 100:
+        return ["--no-control-socket"]
+    return ["--control-socket", str(path), "--control-socket-mode", "0600"]
+
+
+def _start_worker() -> None:
+    """`filon worker` beside the demo's server: it stops when the server (this process, once
+    it has become gunicorn) goes away."""
+    import subprocess
+
+    subprocess.Popen(
+        [sys.executable, "-m", "filon.cli", "worker", "--parent-pid", str(os.getpid())],
+        stdin=subprocess.DEVNULL,
+    )
+
+
 def _serve(host: str, port: int, workers: int) -> None:
     from django.conf import settings
     from django.core.management import call_command
@@ -92,11 +114,12 @@ def _serve(host: str, port: int, workers: int) -> None:
         str(workers),
         "--threads",
         "4",
-        "--access-logfile",
-        "-",
+        # No access log: it would record paths with their query strings (search terms) and
+        # one-click tokens; filon.ops.middleware logs each request without them.
         "--forwarded-allow-ips",
         "127.0.0.1",
         "--preload",
+        *_control_socket(Path(settings.DATA_DIR), port),
     ]
     # The master builds the search indexes and the graph once; the workers fork with them.
     env = dict(os.environ, FILON_DATA_DIR=str(settings.DATA_DIR), FILON_WARM_UP="1")
@@ -161,6 +184,7 @@ def demo(
             )
         out.print()
     if not no_serve:
+        _start_worker()
         _serve(host, port, 2)
 
 

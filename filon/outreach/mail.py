@@ -4,25 +4,25 @@ Every message has a plain-text and an HTML part (``outreach/email/<name>.txt`` a
 ``.html``, the subject in ``<name>_subject.txt``), is written in the recipient's
 ``User.language`` (French for people without an account), and goes out through Django's
 configured backend only once the action that sends it has committed: a rolled-back action
-sends nothing.
+sends nothing. Messages go through the task queue (:mod:`filon.ops.mail`): `filon worker` sends
+them, retrying with back-off and recording bounces.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from filon.accounts.models import User
 from filon.directory.models import ContactKind, ContactPoint, Person
+from filon.ops.mail import send_message
 
 log = logging.getLogger(__name__)
 
@@ -82,11 +82,6 @@ def render_message(name: str, context: dict[str, Any], language: str) -> tuple[s
     return subject, text, html
 
 
-def after_commit(send: Callable[[], Any]) -> None:
-    """Run ``send`` once the current transaction commits (at once outside a transaction)."""
-    transaction.on_commit(send, robust=True)
-
-
 def send_to(person: Person, name: str, context: dict[str, Any]) -> bool:
     """Queue one message to ``person``; False when Filon has no address for them."""
     recipient = recipient_for(person)
@@ -104,5 +99,5 @@ def send_to(person: Person, name: str, context: dict[str, Any]) -> bool:
         headers={"Content-Language": recipient.language, "Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(html, "text/html")
-    after_commit(message.send)
+    send_message(message, name)  # queued once the action commits; retried by `filon worker`
     return True

@@ -1,0 +1,1 @@
+"""Running Filon: background tasks and periodic jobs, backups, health, logs."""
