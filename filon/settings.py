@@ -254,3 +254,64 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # First: it times the whole request and stamps every log record with the request id.
 MIDDLEWARE.insert(0, "filon.ops.middleware.RequestLogMiddleware")
 LOGGING = logging_config(LOG_LEVEL, LOG_FORMAT)
+
+# -- Accounts (filon.accounts): django-allauth's login, password reset and second factor,
+# invitations from the directory, API token lifetime. Kept in one block; see the README's
+# « Accounts » section.
+try:
+    INVITATION_DAYS = env_int("FILON_INVITATION_DAYS", 30, minimum=1, maximum=365)
+    # Staff and admins need a second factor (TOTP or WebAuthn) in production, or on request.
+    STAFF_MFA = env_bool("FILON_STAFF_MFA", False) or PRODUCTION
+    API_TOKEN_DAYS = env_int("FILON_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)
+    LOGIN_ATTEMPTS = env_int("FILON_LOGIN_ATTEMPTS", 5, minimum=1, maximum=1000)
+    LOGIN_WINDOW_MINUTES = env_int("FILON_LOGIN_WINDOW_MINUTES", 15, minimum=1, maximum=1440)
+except ConfigError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "allauth.account.middleware.AccountMiddleware",
+)
+# After the login requirement: a staff account without a second factor, when one is required,
+# reaches nothing but the pages that set one up.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.LoginRequiredMiddleware") + 1,
+    "filon.accounts.middleware.StaffSecondFactorMiddleware",
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
+    "filon.accounts.context_processors.accounts"
+)
+# Error pages in Filon's layout: an over-long address gets the 414 page (gunicorn refuses
+# request lines over 8190 bytes itself), a refused CSRF check the 403 page.
+MIDDLEWARE.insert(1, "filon.accounts.errors.UriTooLongMiddleware")
+CSRF_FAILURE_VIEW = "filon.accounts.errors.csrf_failure"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "filon.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "filon.accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CHANGE_EMAIL = True  # a new login address counts only once confirmed from its inbox
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Filon] "
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_RATE_LIMITS = {
+    # Failed logins, per address and per IP (an office's NAT gets four accounts' worth).
+    "login_failed": (
+        f"{4 * LOGIN_ATTEMPTS}/{LOGIN_WINDOW_MINUTES}m/ip,"
+        f"{LOGIN_ATTEMPTS}/{LOGIN_WINDOW_MINUTES}m/key"
+    ),
+    "reset_password": "20/m/ip,3/15m/key",
+    # « Première connexion ? »: activation e-mails asked for, per IP and per address.
+    "first_login": "20/m/ip,3/15m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Filon"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION  # http://127.0.0.1 in the demo

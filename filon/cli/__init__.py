@@ -6,6 +6,7 @@ output can be read by a script.
 """
 
 from filon.cli import (
+    accounts,  # noqa: F401  (filon accounts invite, filon bench invitations)
     association,  # noqa: F401  (filon stats dues / members)
     bench,  # noqa: F401  (the `filon bench …` group)
     bench_scale,  # noqa: F401  (filon bench scale)

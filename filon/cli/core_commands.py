@@ -114,6 +114,10 @@ def _serve(host: str, port: int, workers: int) -> None:
         str(workers),
         "--threads",
         "4",
+        # The longest request line gunicorn takes: longer addresses up to it get Filon's 414
+        # page (filon.accounts.errors), not gunicorn's bare one.
+        "--limit-request-line",
+        "8190",
         # No access log: it would record paths with their query strings (search terms) and
         # one-click tokens; filon.ops.middleware logs each request without them.
         "--forwarded-allow-ips",
@@ -161,8 +165,13 @@ def demo(
     as_json: Annotated[bool, typer.Option("--json", help="URL et comptes en JSON.")] = False,
 ) -> None:
     """Migrate, generate the demo network if the database is empty, and serve it."""
+    # The links in the demo's e-mails point at the address it serves (unless set explicitly).
+    public_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    os.environ.setdefault("FILON_SITE_URL", f"http://{public_host}:{port}")
     django_setup()
     migrate_db()
+    from django.conf import settings
+
     from filon.demo.load import demo_logins
     from filon.directory.models import Person
 
@@ -172,7 +181,11 @@ def demo(
     url = f"http://{host}:{port}/"
     logins = demo_logins()
     if as_json:
-        payload = {"url": url, "logins": [vars(login) | {} for login in logins]}
+        payload = {
+            "url": url,
+            "site_url": settings.SITE_URL,
+            "logins": [vars(login) | {} for login in logins],
+        }
         typer.echo(json.dumps(payload, ensure_ascii=False))
     else:
         out = Console()
@@ -181,6 +194,17 @@ def demo(
         for login in logins:
             out.print(
                 f"  {labels[login.role]:<10} {login.email:<30} mot de passe : {login.password}"
+            )
+        if settings.STAFF_MFA:
+            out.print(
+                "\nLes comptes de l'équipe doivent ajouter un second facteur (FILON_STAFF_MFA "
+                "ou FILON_PRODUCTION) : gardez une application d'authentification à portée."
+            )
+        else:
+            out.print(
+                "\nLe compte de l'équipe entre sans application d'authentification : la démo "
+                "n'exige pas de second facteur (FILON_STAFF_MFA=1 ou FILON_PRODUCTION=1 "
+                "l'exigent)."
             )
         out.print()
     if not no_serve:

@@ -13,6 +13,7 @@ from filon.association.models import DuesPayment
 from filon.audit.actions import record
 from filon.core.demo.generator import PERSONAS, Network, Persona, dues_rates, generate_network
 from filon.core.text import fold
+from filon.demo.accounts import load_demo_accounts
 from filon.directory.index_signals import invalidate as invalidate_search
 from filon.directory.models import (
     Affiliation,
@@ -277,6 +278,8 @@ def load_network(net: Network, *, tick: Callable[[int], None] | None = None) -> 
             step,
         )
         logins = [_persona_account(p, pid) for p in net.personas]
+        # Member accounts in every state: active, invited, failed address, deactivated.
+        load_demo_accounts(pid, {pid[p.person] for p in net.personas if p.person is not None})
         # A few asks, offers and upcoming events, so that the demo's feed is not empty.
         personas = {p.role: pid[p.person] for p in net.personas if p.person is not None}
         load_demo_outreach(personas.get("ingenieur"), personas.get("docteur"))
