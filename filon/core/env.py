@@ -106,6 +106,25 @@ SETTINGS: tuple[Setting, ...] = (
         "Days before a reminder: to log a meeting and thank the helper, or to answer after "
         "« pas maintenant ».",
     ),
+    Setting(
+        "FILON_INVITATION_DAYS",
+        "30",
+        "Days an invitation's link (choose a password, first login) stays valid; it works once.",
+    ),
+    Setting(
+        "FILON_STAFF_MFA",
+        "false",
+        "Staff and admins must set up a second factor (TOTP app or security key) before "
+        "reaching any page; always on with FILON_PRODUCTION.",
+    ),
+    Setting("FILON_API_TOKEN_DAYS", "90", "Days an API token works after its creation."),
+    Setting(
+        "FILON_LOGIN_ATTEMPTS",
+        "5",
+        "Failed logins allowed per address within the window (four times as many per IP); "
+        "the next attempt is refused with the time to retry.",
+    ),
+    Setting("FILON_LOGIN_WINDOW_MINUTES", "15", "The window of FILON_LOGIN_ATTEMPTS, in minutes."),
 )
 
 _TRUE = {"1", "true", "yes", "on", "oui", "vrai"}
