@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -32,3 +36,93 @@ def worker(
     if not once:
         err.print(f"Filon worker {runner.worker_id} : file des tâches et tâches périodiques.")
     runner.run(max_rounds=1 if once else None)
+
+
+AsJson = Annotated[bool, typer.Option("--json", help="Le résultat en JSON sur la sortie.")]
+
+
+def _summary(manifest: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "engine": manifest["engine"],
+        "created": manifest["created"],
+        "filon": manifest["filon"],
+        "tables": len(manifest["tables"]),
+        "rows": sum(t["rows"] for t in manifest["tables"].values()),
+        "files": len(manifest["files"]),
+        "bytes": sum(f["size"] for f in manifest["files"].values()),
+    }
+
+
+@app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="L'archive à écrire (.tar.gz).")],
+    as_json: AsJson = False,
+) -> None:
+    """Back up the database, the uploads and the secret key into one archive."""
+    django_setup()
+    from filon.ops.backup import BackupError
+    from filon.ops.backup import backup as write_backup
+
+    started = time.perf_counter()
+    try:
+        manifest = write_backup(file)
+    except BackupError as exc:
+        err.print(f"[red]Sauvegarde impossible :[/red] {exc}")
+        raise typer.Exit(1) from None
+    summary = _summary(manifest) | {
+        "path": str(file),
+        "archive_bytes": file.stat().st_size,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    if as_json:
+        typer.echo(json.dumps(summary))
+        return
+    err.print(
+        f"Sauvegarde {file} : base {summary['engine']}, {summary['tables']} tables, "
+        f"{summary['rows']} lignes, {summary['files']} fichiers, "
+        f"{summary['archive_bytes'] / 1e6:.1f} Mo en {summary['seconds']} s. Elle contient la clé "
+        "secrète et des données personnelles : gardez-la à l'abri."
+    )
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="L'archive écrite par `filon backup`.")],
+    confirm: Annotated[
+        bool, typer.Option("--confirm", help="Restaurer pour de bon (sinon : vérifier seulement).")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Restore a backup into an empty data folder (and an empty database), checking every file
+    and every table against the archive's manifest."""
+    django_setup()
+    from filon.cli.base import migrate_db
+    from filon.ops.backup import BackupError, check_target, unpack
+    from filon.ops.backup import restore as restore_backup
+
+    if not file.is_file():
+        err.print(f"[red]Archive introuvable :[/red] {file}")
+        raise typer.Exit(1)
+    try:
+        if not confirm:
+            with tempfile.TemporaryDirectory() as tmp:
+                manifest = unpack(file, Path(tmp))
+            check_target(manifest)
+            err.print(
+                f"Archive intacte ({_summary(manifest)['rows']} lignes) et cible vide. "
+                "Ajoutez --confirm pour restaurer."
+            )
+            raise typer.Exit(1)
+        manifest = restore_backup(file)
+    except BackupError as exc:
+        err.print(f"[red]Rien n'a été restauré :[/red] {exc}")
+        raise typer.Exit(1) from None
+    migrate_db()  # an archive of an older release: bring its tables up to date
+    summary = _summary(manifest)
+    if as_json:
+        typer.echo(json.dumps(summary))
+        return
+    err.print(
+        f"Restauré : {summary['tables']} tables, {summary['rows']} lignes identiques à "
+        f"l'archive du {summary['created']}, {summary['files']} fichiers."
+    )

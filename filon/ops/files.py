@@ -29,7 +29,16 @@ def sqlite_path() -> Path | None:
 
 
 # What Filon writes in its data folder (settings, network index, outbox, gunicorn's socket).
-OWN_ENTRIES = ("secret_key", "filon.sqlite3", "static", "media", "index", "outbox", "gunicorn")
+OWN_ENTRIES = (
+    "secret_key",
+    "filon.sqlite3",
+    "static",
+    "media",
+    "index",
+    "outbox",
+    "gunicorn",
+    ".filon-",  # a restore's work folder
+)
 
 
 def is_filon_folder(folder: Path) -> bool:
