@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from filon import __version__
@@ -19,7 +20,7 @@ from filon.api.money import router as money_router
 from filon.api.network import router as network_router
 from filon.api.outreach import router as outreach_router
 from filon.api.projects import router as projects_router
-from filon.api.schemas import MeOut
+from filon.api.schemas import MeOut, answers
 from filon.api.search import router as search_router
 from filon.directory.privacy import viewer_for
 from filon.directory.queries import find_person, profile_data
@@ -41,8 +42,40 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
+UNAUTHENTICATED = "Connexion requise : session ou jeton « Authorization: Bearer » (login required)."
+UNREADABLE_BODY = "Corps de la requête illisible : JSON attendu (request body is not valid JSON)."
+INVALID = "Requête invalide (invalid request)"
 
-@api.get("/me", response=MeOut, summary="Le compte connecté et sa fiche")
+
+def _where(loc: Any) -> str:
+    return ".".join(str(part) for part in loc if part != "data" and not isinstance(part, int)) or (
+        "body"
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """422 with one message per refused value, in the shape of every error (:class:`ErrorOut`)."""
+    errors = [
+        {"field": _where(e.get("loc", ())), "message": str(e.get("msg", ""))} for e in exc.errors
+    ]
+    detail = f"{INVALID} : " + " ; ".join(f"{e['field']} : {e['message']}" for e in errors)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def refused(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """The API's own refusals, and ninja's (no credentials, an unreadable body), in French and
+    English."""
+    message = str(exc)
+    if isinstance(exc, AuthenticationError):
+        message = UNAUTHENTICATED
+    elif exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = UNREADABLE_BODY
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+@api.get("/me", response=answers(MeOut), summary="Le compte connecté et sa fiche")
 def me(request: HttpRequest) -> dict[str, Any]:
     user: Any = request.user
     person = None

@@ -12,8 +12,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
+from pydantic import BaseModel, ConfigDict
 
-from filon.api.schemas import ErrorOut, PersonOut, RevealOut
+from filon.api.schemas import Id, PersonOut, RevealOut, answers
 from filon.directory import actions
 from filon.directory.privacy import viewer_for
 from filon.directory.queries import contact_data, find_person, profile_data
@@ -21,6 +22,17 @@ from filon.directory.queries import contact_data, find_person, profile_data
 router = Router(tags=["annuaire"])
 
 NOT_FOUND = "Personne introuvable."
+
+
+class PersonalDataOut(BaseModel):
+    """The GDPR export: every app adds its own sections (outreach, project, dues…) beside
+    these, so other keys are allowed."""
+
+    model_config = ConfigDict(extra="allow")
+
+    generated_at: str
+    account: dict[str, Any]
+    person: dict[str, Any] | None
 
 
 def _person_or_404(request: HttpRequest, person_id: int) -> Any:
@@ -33,18 +45,18 @@ def _person_or_404(request: HttpRequest, person_id: int) -> Any:
 
 @router.get(
     "/people/{person_id}",
-    response={200: PersonOut, 404: ErrorOut},
+    response=answers(PersonOut, 404, 422),
     summary="Une fiche de l'annuaire (sans coordonnées)",
     description="Les rubriques que la personne ne montre pas à l'appelant valent null.",
 )
-def person_detail(request: HttpRequest, person_id: int) -> Any:
+def person_detail(request: HttpRequest, person_id: Id) -> Any:
     person = _person_or_404(request, person_id)
     return profile_data(viewer_for(request.user), person)
 
 
 @router.post(
     "/people/{person_id}/contacts",
-    response={200: RevealOut, 404: ErrorOut, 429: ErrorOut},
+    response=answers(RevealOut, 403, 404, 422, 429),
     summary="Afficher les coordonnées d'une personne (consultation enregistrée)",
     description=(
         "Renvoie les coordonnées que l'appelant a le droit de voir. Chaque appel sur la fiche "
@@ -52,7 +64,7 @@ def person_detail(request: HttpRequest, person_id: int) -> Any:
         "quotidienne ; au-delà, 429 et rien n'est renvoyé."
     ),
 )
-def reveal_contacts(request: HttpRequest, person_id: int) -> Any:
+def reveal_contacts(request: HttpRequest, person_id: Id) -> Any:
     person = _person_or_404(request, person_id)
     try:
         contacts = actions.reveal_contacts(
@@ -65,7 +77,7 @@ def reveal_contacts(request: HttpRequest, person_id: int) -> Any:
 
 @router.get(
     "/me/export",
-    response=dict[str, Any],
+    response=answers(PersonalDataOut),
     summary="Toutes mes données (RGPD), en JSON",
 )
 def export(request: HttpRequest) -> Any:

@@ -9,13 +9,14 @@ touch — null for everyone else, the connector and staff included.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import AfterValidator, Field
 
-from filon.api.schemas import ErrorOut
+from filon.api.schemas import Id, Text, answers
 from filon.directory.models import Person, Skill
 from filon.directory.privacy import viewer_for
 from filon.directory.queries import find_person
@@ -35,6 +36,23 @@ router = Router(tags=["entraide"])
 
 NOT_FOUND = "Introuvable."
 MAX_PAGE = 100
+BLANK_TITLE = "titre vide (empty title)"
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError(BLANK_TITLE)
+    return value
+
+
+#: A title: text with at least one visible character (longer ones are cut at 200).
+Title = Annotated[
+    Text,
+    AfterValidator(_not_blank),
+    Field(min_length=1, json_schema_extra={"pattern": "^[^\\x00]*[^\\s\\x00][^\\x00]*$"}),
+]
+Limit = Annotated[int, Field(ge=1, le=MAX_PAGE)]
+Capacity = Annotated[int, Field(ge=1, le=50)]
 
 
 class PersonRefOut(Schema):
@@ -75,23 +93,25 @@ class OfferOut(Schema):
 
 
 class TagsIn(Schema):
-    sectors: list[str] = []
-    organisations: list[int] = []
-    skills: list[str] = []
+    """Up to 10 of each (more are ignored): NACE codes, organisation ids, skills."""
+
+    sectors: list[Text] = []
+    organisations: list[Id] = []
+    skills: list[Text] = []
 
 
 class AskIn(TagsIn):
-    kind: str
-    title: str
-    text: str = ""
+    kind: AskKind
+    title: Title
+    text: Text = ""
     deadline: date | None = None
 
 
 class OfferIn(TagsIn):
-    kind: str
-    title: str
-    text: str = ""
-    capacity_per_month: int = 2
+    kind: OfferKind
+    title: Title
+    text: Text = ""
+    capacity_per_month: Capacity = 2
 
 
 class SuggestionOut(Schema):
@@ -114,9 +134,9 @@ class SharedContactOut(Schema):
 
 
 class ContactRequestIn(Schema):
-    recipient_id: int
-    message: str | None = None
-    ask_id: int | None = None
+    recipient_id: Id
+    message: Text | None = None
+    ask_id: Id | None = None
 
 
 class ContactRequestOut(Schema):
@@ -133,10 +153,10 @@ class ContactRequestOut(Schema):
 
 
 class IntroductionIn(Schema):
-    connector_id: int
-    target_id: int
-    reason: str
-    ask_id: int | None = None
+    connector_id: Id
+    target_id: Id
+    reason: Text
+    ask_id: Id | None = None
 
 
 class IntroductionOut(Schema):
@@ -155,8 +175,8 @@ class IntroductionOut(Schema):
 
 
 class AnswerIn(Schema):
-    answer: str
-    note: str = ""
+    answer: Answer
+    note: Text = ""
 
 
 def _ref(person: Person) -> dict[str, Any]:
@@ -204,10 +224,11 @@ def offer_json(offer: Offer) -> dict[str, Any]:
 def _resolve_tags(data: TagsIn) -> dict[str, Any]:
     sectors = list(Sector.objects.filter(code__in=data.sectors[:10]))
     organisations = list(Organisation.objects.filter(pk__in=data.organisations[:10]))
+    # Unknown references answer like an unknown recipient: 404.
     if len(sectors) != len(set(data.sectors[:10])):
-        raise HttpError(422, "Secteur inconnu.")
+        raise HttpError(404, "Secteur inconnu (unknown sector).")
     if len(organisations) != len(set(data.organisations[:10])):
-        raise HttpError(422, "Organisation inconnue.")
+        raise HttpError(404, "Organisation inconnue (unknown organisation).")
     skills: list[Skill | str] = [s.strip()[:200] for s in data.skills[:10] if s.strip()]
     return {"sectors": sectors, "organisations": organisations, "skills": skills}
 
@@ -228,9 +249,13 @@ def _refused(exc: actions.OutreachError) -> HttpError:
 # -- asks and offers -----------------------------------------------------------------------
 
 
-@router.get("/asks", response=list[AskOut], summary="Les demandes en cours (« je cherche »)")
+@router.get(
+    "/asks",
+    response=answers(list[AskOut], 422),
+    summary="Les demandes en cours (« je cherche »)",
+)
 def list_asks(
-    request: HttpRequest, kind: str = "", person_id: int | None = None, limit: int = 50
+    request: HttpRequest, kind: Text = "", person_id: Id | None = None, limit: Limit = 50
 ) -> Any:
     asks = queries.open_asks(request.user)
     if kind:
@@ -242,13 +267,11 @@ def list_asks(
 
 @router.post(
     "/asks",
-    response={201: AskOut, 403: ErrorOut, 422: ErrorOut},
+    response=answers(AskOut, 400, 403, 404, 422, 429, status=201),
     summary="Publier une demande",
 )
 def create_ask(request: HttpRequest, data: AskIn) -> Any:
     _need_person(request)
-    if data.kind not in AskKind.values or not data.title.strip():
-        raise HttpError(422, "Type ou titre invalide.")
     ask = actions.post_ask(
         request.user,
         kind=data.kind,
@@ -267,17 +290,17 @@ def _ask_or_404(request: HttpRequest, ask_id: int) -> Ask:
     return ask
 
 
-@router.get("/asks/{ask_id}", response={200: AskOut, 404: ErrorOut}, summary="Une demande")
-def ask_detail(request: HttpRequest, ask_id: int) -> Any:
+@router.get("/asks/{ask_id}", response=answers(AskOut, 404, 422), summary="Une demande")
+def ask_detail(request: HttpRequest, ask_id: Id) -> Any:
     return ask_json(_ask_or_404(request, ask_id))
 
 
 @router.get(
     "/asks/{ask_id}/matches",
-    response={200: MatchesOut, 404: ErrorOut},
+    response=answers(MatchesOut, 404, 422, 429),
     summary="Les offres et les membres les mieux placés pour une de mes demandes",
 )
-def ask_matches(request: HttpRequest, ask_id: int) -> Any:
+def ask_matches(request: HttpRequest, ask_id: Id) -> Any:
     ask = _ask_or_404(request, ask_id)
     if ask.person_id != getattr(request.user, "person_id", None):
         raise HttpError(404, NOT_FOUND)
@@ -307,9 +330,13 @@ def ask_matches(request: HttpRequest, ask_id: int) -> Any:
     }
 
 
-@router.get("/offers", response=list[OfferOut], summary="Les offres d'aide (« je peux aider »)")
+@router.get(
+    "/offers",
+    response=answers(list[OfferOut], 422),
+    summary="Les offres d'aide (« je peux aider »)",
+)
 def list_offers(
-    request: HttpRequest, kind: str = "", person_id: int | None = None, limit: int = 50
+    request: HttpRequest, kind: Text = "", person_id: Id | None = None, limit: Limit = 50
 ) -> Any:
     offers = queries.active_offers(request.user)
     if kind:
@@ -321,15 +348,11 @@ def list_offers(
 
 @router.post(
     "/offers",
-    response={201: OfferOut, 403: ErrorOut, 422: ErrorOut},
+    response=answers(OfferOut, 400, 403, 404, 422, 429, status=201),
     summary="Proposer son aide",
 )
 def create_offer(request: HttpRequest, data: OfferIn) -> Any:
     _need_person(request)
-    if data.kind not in OfferKind.values or not data.title.strip():
-        raise HttpError(422, "Type ou titre invalide.")
-    if not 1 <= data.capacity_per_month <= 50:
-        raise HttpError(422, "capacity_per_month : de 1 à 50.")
     offer = actions.post_offer(
         request.user,
         kind=data.kind,
@@ -341,8 +364,8 @@ def create_offer(request: HttpRequest, data: OfferIn) -> Any:
     return Status(201, offer_json(offer))
 
 
-@router.get("/offers/{offer_id}", response={200: OfferOut, 404: ErrorOut}, summary="Une offre")
-def offer_detail(request: HttpRequest, offer_id: int) -> Any:
+@router.get("/offers/{offer_id}", response=answers(OfferOut, 404, 422), summary="Une offre")
+def offer_detail(request: HttpRequest, offer_id: Id) -> Any:
     offer = queries.offer_for(request.user, offer_id)
     if offer is None:
         raise HttpError(404, NOT_FOUND)
@@ -370,7 +393,7 @@ def contact_request_json(request: HttpRequest, obj: ContactRequest) -> dict[str,
 
 @router.get(
     "/contact-requests",
-    response=list[ContactRequestOut],
+    response=answers(list[ContactRequestOut]),
     summary="Mes demandes de contact, envoyées et reçues",
 )
 def list_contact_requests(request: HttpRequest) -> Any:
@@ -386,7 +409,7 @@ def list_contact_requests(request: HttpRequest) -> Any:
 
 @router.post(
     "/contact-requests",
-    response={201: ContactRequestOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    response=answers(ContactRequestOut, 400, 403, 404, 409, 422, 429, status=201),
     summary="Écrire à un membre (ses coordonnées restent cachées tant qu'il n'a pas accepté)",
     description="Sans `message`, le message pré-rempli dans la langue du destinataire est envoyé.",
 )
@@ -420,22 +443,20 @@ def _contact_or_404(request: HttpRequest, pk: int) -> ContactRequest:
 
 @router.get(
     "/contact-requests/{request_id}",
-    response={200: ContactRequestOut, 404: ErrorOut},
+    response=answers(ContactRequestOut, 404, 422),
     summary="Une demande de contact (l'expéditeur ou le destinataire)",
 )
-def contact_request_detail(request: HttpRequest, request_id: int) -> Any:
+def contact_request_detail(request: HttpRequest, request_id: Id) -> Any:
     return contact_request_json(request, _contact_or_404(request, request_id))
 
 
 @router.post(
     "/contact-requests/{request_id}/answer",
-    response={200: ContactRequestOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response=answers(ContactRequestOut, 400, 403, 404, 409, 422, 429),
     summary="Répondre : accept, decline ou later (« pas maintenant »)",
 )
-def answer_contact_request(request: HttpRequest, request_id: int, data: AnswerIn) -> Any:
+def answer_contact_request(request: HttpRequest, request_id: Id, data: AnswerIn) -> Any:
     obj = _contact_or_404(request, request_id)
-    if data.answer not in Answer.values:
-        raise HttpError(422, "answer : accept, decline ou later.")
     try:
         obj = actions.answer_contact_request(obj, data.answer, user=request.user)
     except actions.OutreachError as exc:
@@ -464,7 +485,9 @@ def introduction_json(request: HttpRequest, obj: Introduction) -> dict[str, Any]
     }
 
 
-@router.get("/introductions", response=list[IntroductionOut], summary="Mes mises en relation")
+@router.get(
+    "/introductions", response=answers(list[IntroductionOut]), summary="Mes mises en relation"
+)
 def list_introductions(request: HttpRequest) -> Any:
     person_id = getattr(request.user, "person_id", None)
     if person_id is None:
@@ -480,7 +503,7 @@ def list_introductions(request: HttpRequest) -> Any:
 
 @router.post(
     "/introductions",
-    response={201: IntroductionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    response=answers(IntroductionOut, 400, 403, 404, 409, 422, 429, status=201),
     summary="Demander à B de me présenter à C (double accord)",
     description=(
         "B est sollicité ; s'il accepte, C l'est à son tour ; si C accepte, A et C reçoivent "
@@ -516,22 +539,20 @@ def _intro_or_404(request: HttpRequest, pk: int) -> Introduction:
 
 @router.get(
     "/introductions/{introduction_id}",
-    response={200: IntroductionOut, 404: ErrorOut},
+    response=answers(IntroductionOut, 404, 422),
     summary="Une mise en relation (A, B, ou C une fois sollicité)",
 )
-def introduction_detail(request: HttpRequest, introduction_id: int) -> Any:
+def introduction_detail(request: HttpRequest, introduction_id: Id) -> Any:
     return introduction_json(request, _intro_or_404(request, introduction_id))
 
 
 @router.post(
     "/introductions/{introduction_id}/answer",
-    response={200: IntroductionOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response=answers(IntroductionOut, 400, 403, 404, 409, 422, 429),
     summary="Répondre (l'intermédiaire, puis la personne à rencontrer)",
 )
-def answer_introduction(request: HttpRequest, introduction_id: int, data: AnswerIn) -> Any:
+def answer_introduction(request: HttpRequest, introduction_id: Id, data: AnswerIn) -> Any:
     obj = _intro_or_404(request, introduction_id)
-    if data.answer not in Answer.values:
-        raise HttpError(422, "answer : accept, decline ou later.")
     try:
         obj = actions.answer_introduction(obj, data.answer, user=request.user, note=data.note)
     except actions.OutreachError as exc:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import Field
 
-from filon.api.schemas import ErrorOut
+from filon.api.schemas import Text, answers
 from filon.directory.privacy import viewer_for
 from filon.directory.search import (
     SearchParams,
@@ -21,6 +22,10 @@ from filon.directory.search import (
 router = Router(tags=["annuaire"])
 
 THROTTLED = "Trop de recherches en une minute : réessayez dans un instant."
+
+#: A promotion year, or a page of results (the page's own parser ignores larger numbers).
+Year = Annotated[int, Field(ge=1, le=9999)]
+Page = Annotated[int, Field(ge=1, le=9999)]
 
 
 class MatchOut(Schema):
@@ -54,7 +59,7 @@ class SearchOut(Schema):
 
 @router.get(
     "/search",
-    response={200: SearchOut, 429: ErrorOut},
+    response=answers(SearchOut, 422, 429),
     summary="Rechercher dans l'annuaire",
     description=(
         "Recherche plein texte (nom, organisations, fonctions, thèse, compétences, laboratoire, "
@@ -68,20 +73,20 @@ class SearchOut(Schema):
 )
 def search_directory(
     request: HttpRequest,
-    q: str = "",
-    school: list[str] = Query([]),  # noqa: B008  (ninja's way of declaring list parameters)
-    track: list[str] = Query([]),  # noqa: B008
-    decade: list[str] = Query([]),  # noqa: B008
-    sector: list[str] = Query([]),  # noqa: B008
-    organisation: list[str] = Query([]),  # noqa: B008
-    country: list[str] = Query([]),  # noqa: B008
-    city: list[str] = Query([]),  # noqa: B008
-    aide: list[str] = Query(  # noqa: B008
+    q: Text = "",
+    school: list[Text] = Query([]),  # noqa: B008  (ninja's way of declaring list parameters)
+    track: list[Text] = Query([]),  # noqa: B008
+    decade: list[Text] = Query([]),  # noqa: B008
+    sector: list[Text] = Query([]),  # noqa: B008
+    organisation: list[Text] = Query([]),  # noqa: B008
+    country: list[Text] = Query([]),  # noqa: B008
+    city: list[Text] = Query([]),  # noqa: B008
+    aide: list[Text] = Query(  # noqa: B008
         [], description="1 : seulement les membres qui proposent leur aide."
     ),
-    vintage_from: int | None = None,
-    vintage_to: int | None = None,
-    page: int = 1,
+    vintage_from: Year | None = None,
+    vintage_to: Year | None = None,
+    page: Page = 1,
 ) -> Any:
     if not allow_search(request.user):
         raise HttpError(429, THROTTLED)

@@ -34,3 +34,20 @@ def slug(text: str) -> str:
     'jean.francois.lefevre'
     """
     return fold(text).replace(" ", ".")
+
+
+def unstorable(text: str) -> str:
+    """What in ``text`` no database column can hold: ``""`` when nothing, else ``"NUL"`` (a NUL
+    character, refused by PostgreSQL) or ``"surrogate"`` (half of a UTF-16 pair, which no
+    UTF-8 encoder writes). Forms and the API refuse such text before it reaches a query.
+
+    >>> unstorable("Écrire à Anne"), unstorable("a\\x00b"), unstorable("a\\ud800b")
+    ('', 'NUL', 'surrogate')
+    """
+    if "\x00" in text:
+        return "NUL"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "surrogate"
+    return ""

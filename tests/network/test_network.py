@@ -235,7 +235,8 @@ def test_the_api_gives_the_pages_answers(claire_client: Client, demo: Any) -> No
     hidden = Person.objects.filter(directory_opt_out=True).first()
     assert hidden is not None
     assert claire_client.get("/api/network/paths", {"to": hidden.pk}).status_code == 404
-    assert claire_client.get("/api/network/paths").status_code == 400
+    # Neither `to` nor `to_org`: no target, no path (the schema calls both optional).
+    assert claire_client.get("/api/network/paths").json() == {"paths": []}
 
 
 # -- CLI --------------------------------------------------------------------------------------
