@@ -50,11 +50,13 @@ def is_filon_folder(folder: Path) -> bool:
 
 def secure_data_dir() -> None:
     """Create (or tighten) the data folder and the SQLite file with owner-only modes."""
-    folder = Path(settings.DATA_DIR)
+    secure(Path(settings.DATA_DIR), sqlite_path())
+
+
+def secure(folder: Path, db: Path | None) -> None:
     folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
     if is_filon_folder(folder):  # never a shared folder someone pointed FILON_DATA_DIR at
         _tighten(folder, FOLDER_MODE)
-    db = sqlite_path()
     if db is None:
         return
     db.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)

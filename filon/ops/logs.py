@@ -105,5 +105,8 @@ def logging_config(level: str, fmt: str = "json") -> dict[str, Any]:
             "django": {"handlers": ["console"], "level": level, "propagate": False},
             # django-tasks-db's worker says "No more tasks" at every round of `filon worker`.
             "django_tasks_db": {"level": "WARNING"},
+            # At DEBUG these write template contexts and SQL parameters: personal data.
+            "django.template": {"level": "INFO"},
+            "django.db.backends": {"level": "INFO"},
         },
     }
