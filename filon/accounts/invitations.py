@@ -25,6 +25,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.html import escape
 
 from filon.accounts.models import User, normal_email
 from filon.audit.actions import record
@@ -74,16 +75,17 @@ def activation_url(user: User) -> str:
 # -- the e-mails ----------------------------------------------------------------------------
 
 
-def render_mail(
-    name: str, to: str, language: str, context: dict[str, Any]
-) -> EmailMultiAlternatives:
-    """One e-mail from ``accounts/email/<name>_subject.txt``, ``.txt`` and ``.html``."""
+def _texts(name: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
     language = language if language in LANGUAGES else "fr"
     full = {"site_url": settings.SITE_URL, "language": language, **context}
     with translation.override(language):
         subject = " ".join(get_template(f"accounts/email/{name}_subject.txt").render(full).split())
         text = get_template(f"accounts/email/{name}.txt").render(full)
         html = get_template(f"accounts/email/{name}.html").render(full)
+    return subject, text, html
+
+
+def _message(to: str, language: str, subject: str, text: str, html: str) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject,
         text,
@@ -95,18 +97,52 @@ def render_mail(
     return message
 
 
+def render_mail(
+    name: str, to: str, language: str, context: dict[str, Any]
+) -> EmailMultiAlternatives:
+    """One e-mail from ``accounts/email/<name>_subject.txt``, ``.txt`` and ``.html``."""
+    language = language if language in LANGUAGES else "fr"
+    return _message(to, language, *_texts(name, language, context))
+
+
+#: Stand-ins rendered into the invitation once per language, then replaced per person.
+_FIRST, _LINK, _EMAIL = "\x00first\x00", "\x00link\x00", "\x00email\x00"
+
+
+class InvitationWriter:
+    """Invitations rendered once per language and greeting, then filled in per person: a batch
+    of 30,000 costs 30,000 string replacements, not 90,000 template renderings."""
+
+    def __init__(self) -> None:
+        self.prefix = settings.SITE_URL + reverse("accounts:activate", args=["TOKEN"])[:-6]
+        self.cache: dict[tuple[str, bool], tuple[str, str, str]] = {}
+
+    def __call__(self, user: User, first_name: str) -> EmailMultiAlternatives:
+        language = user.language if user.language in LANGUAGES else "fr"
+        key = (language, bool(first_name))
+        if key not in self.cache:
+            self.cache[key] = _texts(
+                "invitation",
+                language,
+                {
+                    "first_name": _FIRST if first_name else "",
+                    "link": _LINK,
+                    "days": settings.INVITATION_DAYS,
+                    "email": _EMAIL,
+                },
+            )
+        subject, text, html = self.cache[key]
+        link = self.prefix + make_token(user) + "/"
+        plain = {_FIRST: first_name, _LINK: link, _EMAIL: user.email}
+        escaped = {_FIRST: escape(first_name), _LINK: escape(link), _EMAIL: escape(user.email)}
+        for mark in (_FIRST, _LINK, _EMAIL):
+            text = text.replace(mark, plain[mark])
+            html = html.replace(mark, escaped[mark])
+        return _message(user.email, language, subject, text, html)
+
+
 def invitation_mail(user: User, first_name: str) -> EmailMultiAlternatives:
-    return render_mail(
-        "invitation",
-        user.email,
-        user.language,
-        {
-            "first_name": first_name,
-            "link": activation_url(user),
-            "days": settings.INVITATION_DAYS,
-            "email": user.email,
-        },
-    )
+    return InvitationWriter()(user, first_name)
 
 
 def send_all(messages: Sequence[tuple[User, EmailMultiAlternatives]]) -> list[User]:
@@ -205,6 +241,7 @@ def invite(
         ids = sorted(set(targets))
     tick = progress or (lambda _n: None)
     result = InviteResult()
+    writer = InvitationWriter()
     taken = set(User.objects.values_list("email", flat=True))
     recent = timezone.now() - RESEND_AFTER
     for start in range(0, len(ids), CHUNK):
@@ -236,7 +273,7 @@ def invite(
             to_create.append(User(email=email, person_id=pk, first_name=names.get(pk, "")))
         result.invited += len(to_create) + len(to_resend)
         if not dry_run and (to_create or to_resend):
-            result.failed += len(_write_and_send(to_create, to_resend, names, result))
+            result.failed += len(_write_and_send(to_create, to_resend, names, result, writer))
         tick(len(chunk))
     if not dry_run:
         with transaction.atomic():
@@ -267,7 +304,11 @@ def reinvite(user: User, *, actor: Any = None, reason: str = "staff") -> bool:
 
 
 def _write_and_send(
-    to_create: list[User], to_resend: list[User], names: dict[int, str], result: InviteResult
+    to_create: list[User],
+    to_resend: list[User],
+    names: dict[int, str],
+    result: InviteResult,
+    writer: InvitationWriter,
 ) -> list[User]:
     now = timezone.now()
     with transaction.atomic():
@@ -281,7 +322,5 @@ def _write_and_send(
         User.objects.bulk_update(to_resend, ["invited_at", "email_failed_at"], batch_size=CHUNK)
     invited = [*created, *to_resend]
     result.accounts += [u.pk for u in invited]
-    messages = [
-        (u, invitation_mail(u, names.get(u.person_id or 0, "") or u.first_name)) for u in invited
-    ]
+    messages = [(u, writer(u, names.get(u.person_id or 0, "") or u.first_name)) for u in invited]
     return send_all(messages)
