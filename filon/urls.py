@@ -8,6 +8,7 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from filon.accounts import errors
+from filon.ops import views as ops_views
 from filon.web import views as web_views
 
 admin.site.site_header = "Filon"
@@ -55,6 +56,7 @@ urlpatterns = [
     path("imports/", include("filon.imports.urls")),
     path("financements/", include("filon.money.urls")),
     path("projet/", include("filon.projects.urls")),
+    path("sante/", ops_views.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/", include("filon.api.urls", namespace="api")),
     path("compte/", include("allauth.urls")),

@@ -126,3 +126,24 @@ def restore(
         f"Restauré : {summary['tables']} tables, {summary['rows']} lignes identiques à "
         f"l'archive du {summary['created']}, {summary['files']} fichiers."
     )
+
+
+@app.command()
+def doctor(as_json: AsJson = False) -> None:
+    """Check the database, the task queue, the network index and the disk, and say what to do
+    (the same report as /sante/); exits 1 when a check fails."""
+    django_setup()
+    from filon.ops.health import report
+
+    result = report()
+    if as_json:
+        typer.echo(json.dumps(result))
+    else:
+        marks = {"ok": "[green]ok[/green]", "warn": "[yellow]attention[/yellow]"}
+        for name, check in result["checks"].items():
+            facts = ", ".join(f"{k}={v}" for k, v in check.items() if k not in ("status", "advice"))
+            err.print(f"{name:<9} {marks.get(check['status'], '[red]échec[/red]')}  {facts}")
+            if check.get("advice"):
+                err.print(f"          → {check['advice']}")
+    if result["status"] == "fail":
+        raise typer.Exit(1)
