@@ -25,6 +25,9 @@ from filon.imports.loader import Loader
 from filon.imports.models import ImportRun, MatchCandidate, MatchStatus, Provenance, RunStatus
 
 PROGRESS_EVERY = 250
+TOO_DEEP = _(
+    "une imbrication raisonnable attendue : valeurs imbriquées trop profondément, fichier refusé"
+)
 #: Fields of the dropped person that fill the kept one's when it leaves them empty.
 FILLED_ON_MERGE = ("gender", "headline", "bio", "city", "country")
 
@@ -52,7 +55,13 @@ def import_file(
     report = ImportReport(
         kind=importer.kind, filename=filename, sha256=sha256(data), dry_run=dry_run
     )
-    records = importer.parse(data, report)
+    try:
+        records = importer.parse(data, report)
+    except RecursionError:
+        # Values nested thousands deep (JSON arrays in arrays, XML elements in elements): no
+        # source writes them, and reading them would exhaust the stack.
+        records = []
+        report.error(1, _("fichier"), filename, TOO_DEEP)
     tick = progress or (lambda _n: None)
     # A dry run only reads: no transaction, so that SQLite's writers are not held up meanwhile.
     with transaction.atomic() if not dry_run else nullcontext():

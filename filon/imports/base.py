@@ -132,6 +132,11 @@ def sha256(data: bytes) -> str:
 
 # -- errors and the report -------------------------------------------------------------------
 
+#: What a report keeps of its errors and of its warnings, and of a refused value: enough to
+#: fix a file, never megabytes of a garbage upload (the rest is counted, not kept).
+MAX_REPORTED = 200
+MAX_VALUE = 200
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -147,12 +152,13 @@ class RowError:
         return f"{self.filename}:{self.line}: {self.field} « {self.value} » : {self.expected}"
 
     def as_dict(self) -> dict[str, Any]:
+        value = self.value if len(self.value) <= MAX_VALUE else self.value[:MAX_VALUE] + "…"
         return {
             "line": self.line,
             "field": self.field,
-            "value": self.value,
+            "value": value,
             "expected": str(self.expected),
-            "message": str(self),
+            "message": str(RowError(self.filename, self.line, self.field, value, self.expected)),
         }
 
 
@@ -265,6 +271,8 @@ class ImportReport:
         self.warnings.sort(key=lambda e: e.line)
 
     def as_dict(self, *, items: bool = True) -> dict[str, Any]:
+        """The report as JSON values: the first MAX_REPORTED errors, warnings and refused
+        lines, and how many more there are (``errors_more``, ``warnings_more``)."""
         out: dict[str, Any] = {
             "kind": self.kind,
             "file": self.filename,
@@ -277,9 +285,11 @@ class ImportReport:
             "run_id": self.run_id,
             "seconds": round(self.seconds, 3),
             **self.counts,
-            "rejected_lines": self.rejected_lines,
-            "errors": [e.as_dict() for e in self.errors],
-            "warnings": [w.as_dict() for w in self.warnings],
+            "rejected_lines": self.rejected_lines[:MAX_REPORTED],
+            "errors": [e.as_dict() for e in self.errors[:MAX_REPORTED]],
+            "errors_more": max(0, len(self.errors) - MAX_REPORTED),
+            "warnings": [w.as_dict() for w in self.warnings[:MAX_REPORTED]],
+            "warnings_more": max(0, len(self.warnings) - MAX_REPORTED),
             "ignored_columns": self.ignored_columns,
         }
         if items:

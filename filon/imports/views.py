@@ -78,7 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
             options["member"] = form.cleaned_data["member"].lower()
         if form.cleaned_data.get("mapping_text"):
             options["mapping"] = form.cleaned_data["mapping_text"]
-        run = ImportRun.objects.create(
+        run = ImportRun(
             kind=form.cleaned_data["kind"],
             filename=Path(upload.name or "fichier").name[:255],
             sha256=sha256(data),
@@ -87,8 +87,9 @@ def home(request: HttpRequest) -> HttpResponse:
             options=options,
             stored_name=stored,
         )
+        # Saved with its preview, never before: no run waits for a confirmation it cannot have.
         run.report = _preview(run, data)
-        run.save(update_fields=["report"])
+        run.save()
         return redirect("imports:run", pk=run.pk)
     context = {"form": form, "runs": recent_runs(), "pending": pending_count()}
     return render(request, "imports/home.html", context)
