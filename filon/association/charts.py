@@ -1,6 +1,6 @@
 """The dashboard's plotly charts, built from the same tables the page shows and the CSV sends.
 
-Each figure becomes an HTML fragment (``fig.to_html(full_html=False, include_plotlyjs=False)``);
+Each figure becomes an HTML fragment without inline script (:mod:`filon.core.plotly_embed`);
 the page loads plotly's JavaScript once, from the installed package, never from a CDN.
 """
 
@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from filon.association.figures import Table
+from filon.core.plotly_embed import figure_markup
 from filon.directory.models import ENGINEERS, track_label
 
 ACCENT = "#1d3557"
@@ -47,10 +48,7 @@ def _layout(fig: go.Figure, *, y_title: str, percent: bool = False, height: int 
 
 
 def _html(fig: go.Figure, slug: str) -> str:
-    html: str = fig.to_html(
-        full_html=False, include_plotlyjs=False, config=CONFIG, div_id=f"chart-{slug}"
-    )
-    return html
+    return figure_markup(fig, f"chart-{slug}", CONFIG)
 
 
 def bar_chart(table: Table, *, label_col: int, value_col: int, horizontal: bool = False) -> str:

@@ -1,6 +1,7 @@
 """The money pictures (plotly): the money trail as a Sankey diagram, and money over the years.
 
-Each figure becomes an HTML fragment without plotly's JavaScript: the page loads it itself
+Each figure becomes an HTML fragment without plotly's JavaScript nor any inline script
+(:mod:`filon.core.plotly_embed`): the page loads plotly itself
 from ``{% static 'plotly/plotly.min.js' %}`` (served from the installed package, no CDN).
 """
 
@@ -13,6 +14,7 @@ import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from filon.core.money import format_amount
+from filon.core.plotly_embed import figure_markup
 
 CONFIG = {"displaylogo": False, "responsive": True, "locale": "fr"}
 COLOURS = {
@@ -29,8 +31,7 @@ LINK_COLOURS = {
 
 
 def _html(fig: go.Figure, div_id: str) -> str:
-    html: str = fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG, div_id=div_id)
-    return html
+    return figure_markup(fig, div_id, CONFIG)
 
 
 def _short(label: str, width: int = 42) -> str:

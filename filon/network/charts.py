@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from filon.core.graph import NodeKind
+from filon.core.plotly_embed import figure_markup
 from filon.network.queries import NODE_KIND_LABELS, TIE_FILTERS
 
 COLOURS = {
@@ -177,9 +178,8 @@ def network_figure(data: dict[str, Any], *, height: int = 640) -> go.Figure:
 
 
 def figure_html(fig: go.Figure, div_id: str) -> str:
-    """The figure as an HTML fragment; the page loads plotly's JavaScript itself, locally."""
-    html: str = fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG, div_id=div_id)
-    return html
+    """The figure as an HTML fragment without inline script; the page loads plotly, locally."""
+    return figure_markup(fig, div_id, CONFIG)
 
 
 def organisation_picture(who: dict[str, Any], org_url: str) -> dict[str, Any]:
