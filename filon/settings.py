@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 import platformdirs
 import plotly
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -315,6 +316,82 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Filon"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION  # http://127.0.0.1 in the demo
+
+# -- Text no database can store (filon.web.unstorable): a NUL character in a form field or a
+# query string gets the 400 page before any view runs; the API's schemas answer 422 themselves.
+MIDDLEWARE.append("filon.web.unstorable.RefuseUnstorableInput")
+
+# -- Security headers and request body limits (filon.web.middleware, django-csp). Kept in one
+# block; see the README's « Security headers and limits ».
+INSTALLED_APPS += ["csp"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # Scripts only from the site (htmx, plotly, filon/*.js: all served locally) or carrying
+        # this response's nonce: no 'unsafe-inline', no 'unsafe-eval', so no inline handler
+        # (onclick=, hx-on:…) and no injected <script> runs. plotly figures are JSON data
+        # blocks drawn by filon/charts.js (filon.core.plotly_embed), not inline scripts.
+        "script-src": [SELF, NONCE],
+        # Styles: filon.css and the like, or a <style> with the nonce; no 'unsafe-inline', so
+        # no style= attribute in a template (a test checks them all). plotly.js writes its rules
+        # into <style> elements it looks for by id: web/_plotly.html puts them there first,
+        # with the nonce. Styles set from scripts (plotly, htmx) go through the DOM: allowed.
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],  # data: for the icons of the API's documentation page
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features no page of Filon uses, refused to every origin (filon.web.middleware).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# The one place for request body limits. RequestBodyLimitMiddleware answers 413 from the
+# announced Content-Length, before anything reads the body (an anonymous 60 MB POST to the login
+# page is refused at once); Django's two limits bound what is read after that.
+REQUEST_BODY_MAX_BYTES = 1024 * 1024  # any request: pages' forms, the API's JSON, the login page
+UPLOAD_FILE_MAX_BYTES = 20 * 1024 * 1024  # one uploaded file (the upload forms check it too)
+# A staff upload: the file, a column mapping (100 kB at most) and the form's fields.
+UPLOAD_BODY_MAX_BYTES = UPLOAD_FILE_MAX_BYTES + 1024 * 1024
+# Where staff members (and only they) may send UPLOAD_BODY_MAX_BYTES.
+UPLOAD_PATH_PREFIXES = ("/imports/", "/association/cotisations/import/")
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES  # a body's fields, files aside
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # above it, an uploaded file waits in a temporary file
+# Outermost after Django's SecurityMiddleware: every answer gets the headers, a 413 included.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "filon.web.middleware.SecurityHeadersMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+# Right after authentication (staff may send more), before anything reads the body.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "filon.web.middleware.RequestBodyLimitMiddleware",
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
+    "filon.web.context_processors.csp_nonce"
+)
 
 # -- Text no database can store (filon.web.unstorable): a NUL character in a form field or a
 # query string gets the 400 page before any view runs; the API's schemas answer 422 themselves.
