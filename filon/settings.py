@@ -392,7 +392,3 @@ MIDDLEWARE.insert(
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
     "filon.web.context_processors.csp_nonce"
 )
-
-# -- Text no database can store (filon.web.unstorable): a NUL character in a form field or a
-# query string gets the 400 page before any view runs; the API's schemas answer 422 themselves.
-MIDDLEWARE.append("filon.web.unstorable.RefuseUnstorableInput")
