@@ -54,6 +54,23 @@ def activate(user: User, password: str) -> User:
     return user
 
 
+def confirm_current_address(user: User) -> None:
+    """Record the account's login as its confirmed, primary allauth address (the directory's
+    address, or one proven by an invitation or a confirmed change)."""
+    if not user.email:
+        return
+    address = EmailAddress.objects.filter(user=user, email=user.email).first()
+    if address is None:
+        EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    elif not (address.verified and address.primary):
+        EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(
+            primary=False
+        )
+        address.verified = address.primary = True
+        address.save(update_fields=["verified", "primary"])
+
+
 def set_active(actor: User, user: User, active: bool) -> User:
     """Deactivate (no login, no token) or reactivate an account."""
     with transaction.atomic():

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.cache import cache_control
 
 #: Longer addresses are refused with the 414 page (gunicorn itself refuses lines over 8190).
@@ -70,5 +71,7 @@ class UriTooLongMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if len(request.get_full_path()) > MAX_URI:
-            return _page(request, 414)
+            # Before LocaleMiddleware: choose the language here.
+            with translation.override(translation.get_language_from_request(request)):
+                return _page(request, 414)
         return self.get_response(request)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("premiere-connexion/envoyee/", views.first_login_sent, name="first_login_sent"),
     path("activation/<str:token>/", views.activate, name="activate"),
     path("compte/", views.account, name="account"),
+    # Before allauth's own route of the same address (see views.change_email).
+    path("compte/email/", views.change_email, name="change_email"),
     path("compte/jetons/", views.tokens, name="tokens"),
     path("compte/jetons/<int:pk>/revoquer/", views.revoke_token, name="revoke_token"),
     path("compte/second-facteur/", views.second_factor, name="second_factor"),
