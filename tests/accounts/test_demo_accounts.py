@@ -33,9 +33,9 @@ def test_demo_members_are_in_every_state(demo: Any) -> None:
 
 def test_demo_on_another_port_sets_the_site_url(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "FILON_"))}
+    args = ["demo", "--no-serve", "--json", "--members", "60", "--port", "8123"]
     result = subprocess.run(
-        [sys.executable, "-m", "filon.cli", "demo", "--no-serve", "--json"]
-        + ["--members", "60", "--port", "8123"],
+        [sys.executable, "-m", "filon.cli", *args],
         env=env | {"FILON_DATA_DIR": str(tmp_path)},
         capture_output=True,
         text=True,
