@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from filon.imports.models import ImportKind
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# One uploaded file at most (the request body limits are set in settings, around it).
+MAX_UPLOAD_BYTES: int = settings.UPLOAD_FILE_MAX_BYTES
 
 
 class UploadForm(forms.Form):
