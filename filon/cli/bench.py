@@ -512,6 +512,13 @@ def bench_paths(
     as_json: Annotated[bool, typer.Option("--json", help="Mesures en JSON.")] = False,
 ) -> None:
     """Top-3 introduction paths at 30,000 and 1,000,000 people, against networkx."""
+    from filon.ops.extras import MissingExtra, require
+
+    try:
+        require("networkx", "filon bench paths")
+    except MissingExtra as exc:
+        err.print(str(exc), style="red", markup=False)
+        raise typer.Exit(2) from None
     from filon.cli.bench_paths import run
 
     report = run(

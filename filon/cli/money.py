@@ -317,6 +317,12 @@ def export_ftm(
         viewer = viewer_for(actor) if actor is not None else None
         if viewer is None or not viewer.is_staff:
             raise _fail("--people : un compte de l'équipe est nécessaire (--by EMAIL).", 2)
+    from filon.ops.extras import MissingExtra, require
+
+    try:
+        require("followthemoney", "filon export ftm")
+    except MissingExtra as exc:
+        raise _fail(str(exc), 2) from None
     entities = ftm.build(viewer=viewer, people=people)
     errors = ftm.validate(entities)
     if errors:
