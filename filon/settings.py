@@ -244,7 +244,6 @@ CACHES = {
 # -- Operations (filon.ops): the task queue and periodic jobs of `filon worker`, JSON logs
 # without personal data, health checks. Kept in one block; see the README's « Production ».
 try:
-    OUTBOX_RETENTION_DAYS = env_int("FILON_OUTBOX_RETENTION_DAYS", 90, minimum=1, maximum=3650)
     TASK_RETENTION_DAYS = env_int("FILON_TASK_RETENTION_DAYS", 14, minimum=1, maximum=3650)
     LOG_FORMAT = env_choice("FILON_LOG_FORMAT", "json", ("json", "text"))
 except ConfigError as exc:

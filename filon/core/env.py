@@ -119,6 +119,17 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("FILON_API_TOKEN_DAYS", "90", "Days an API token works after its creation."),
     Setting(
+        "FILON_TASK_RETENTION_DAYS",
+        "14",
+        "Days `filon worker` keeps finished tasks (their arguments hold the e-mails sent).",
+    ),
+    Setting(
+        "FILON_LOG_FORMAT",
+        "json",
+        "`json`: one JSON object per log line (request id, route, status, duration, user id; "
+        "never paths, query strings, e-mails or names); `text`: the same as plain lines.",
+    ),
+    Setting(
         "FILON_LOGIN_ATTEMPTS",
         "5",
         "Failed logins allowed per address within the window (four times as many per IP); "

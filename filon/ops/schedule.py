@@ -36,7 +36,7 @@ class Job:
 
 
 def jobs() -> tuple[Job, ...]:
-    outbox_days = int(getattr(settings, "OUTBOX_RETENTION_DAYS", 90))
+    outbox_days = int(getattr(settings, "OUTBOX_DAYS", 30))  # FILON_OUTBOX_DAYS
     task_days = int(getattr(settings, "TASK_RETENTION_DAYS", 14))
     return (
         Job(
