@@ -13,8 +13,9 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 
 
 @pytest.fixture
-def database_tasks(db: None) -> Iterator[None]:
-    """Tasks wait in the database for the worker, as in production."""
+def database_tasks(transactional_db: None) -> Iterator[None]:
+    """Tasks wait in the database for the worker, as in production. The worker commits as it
+    goes (and drops a connection left inside a transaction), so these tests commit too."""
     with override_settings(TASKS=DATABASE_TASKS):
         yield
 
