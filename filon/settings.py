@@ -36,7 +36,17 @@ try:
     CSRF_TRUSTED_ORIGINS = env_list("FILON_CSRF_TRUSTED_ORIGINS", [])
     TIME_ZONE = env_str("FILON_TIME_ZONE", "Europe/Paris")
     REVEALS_PER_DAY = env_int("FILON_REVEALS_PER_DAY", 20, minimum=0, maximum=10_000)
-    SEARCHES_PER_MINUTE = env_int("FILON_SEARCHES_PER_MINUTE", 30, minimum=1, maximum=10_000)
+    # The limits of filon.audit.throttle: one budget for everything that lists or shows people,
+    # daily caps on what a member posts.
+    PEOPLE_PER_MINUTE = env_int("FILON_PEOPLE_PER_MINUTE", 30, minimum=1, maximum=1_000_000)
+    PEOPLE_PER_DAY = env_int("FILON_PEOPLE_PER_DAY", 600, minimum=1, maximum=10_000_000)
+    ASKS_PER_DAY = env_int("FILON_ASKS_PER_DAY", 10, minimum=1, maximum=1_000_000)
+    OFFERS_PER_DAY = env_int("FILON_OFFERS_PER_DAY", 10, minimum=1, maximum=1_000_000)
+    REQUESTS_PER_DAY = env_int("FILON_REQUESTS_PER_DAY", 10, minimum=1, maximum=1_000_000)
+    # Counters in Redis rather than in the database table (optional).
+    REDIS_URL = env_str("FILON_REDIS_URL", "")
+    # Mail written to the outbox folder is deleted after this many days (filon.audit.outbox).
+    OUTBOX_DAYS = env_int("FILON_OUTBOX_DAYS", 30, minimum=1, maximum=3650)
     LOG_LEVEL = env_choice(
         "FILON_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
     )
@@ -142,6 +152,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "filon.audit.middleware.LimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]

@@ -29,7 +29,7 @@ def test_a_write_through_one_host_is_found_through_the_other() -> None:
     other = Path(tempfile.mkdtemp(prefix="filon-host-b-"))
     servers: list[Server] = []
     try:
-        env_a = dict(ds.env, FILON_SEARCHES_PER_MINUTE="10000")
+        env_a = dict(ds.env, FILON_PEOPLE_PER_MINUTE="100000", FILON_PEOPLE_PER_DAY="1000000")
         database = ds.env.get("DATABASE_URL") or f"sqlite:///{ds.folder / 'filon.sqlite3'}"
         env_b = dict(env_a, FILON_DATA_DIR=str(other), DATABASE_URL=database)
         for env in (env_a, env_b):

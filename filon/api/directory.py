@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from pydantic import BaseModel, ConfigDict
 
 from filon.api.schemas import Id, PersonOut, RevealOut, answers
+from filon.audit import throttle
 from filon.directory import actions
 from filon.directory.privacy import viewer_for
 from filon.directory.queries import contact_data, find_person, profile_data
@@ -50,6 +51,7 @@ def _person_or_404(request: HttpRequest, person_id: int) -> Any:
     description="Les rubriques que la personne ne montre pas à l'appelant valent null.",
 )
 def person_detail(request: HttpRequest, person_id: Id) -> Any:
+    throttle.spend(request.user, "people")
     person = _person_or_404(request, person_id)
     return profile_data(viewer_for(request.user), person)
 

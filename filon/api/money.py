@@ -16,14 +16,12 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from filon.api.schemas import Id, Text, answers
+from filon.audit import throttle
 from filon.directory.privacy import viewer_for
 from filon.money import queries
 from filon.money.models import Programme
-from filon.money.views import allow_query
 
 router = Router(tags=["financements"])
-
-TOO_MANY = "Trop de demandes en une minute."
 
 
 #: ``{"EUR": "1058422.50"}``: exact amounts, one per currency, never added up across them.
@@ -277,8 +275,8 @@ class TrailOut(Schema):
 
 
 def _check(request: HttpRequest) -> None:
-    if not allow_query(request):
-        raise HttpError(429, TOO_MANY)
+    """Spend one unit of the caller's scraping budget (429 past it, see filon.audit.throttle)."""
+    throttle.spend(request.user, "people")
 
 
 def _one(finder: Any, ref: str, what: str) -> Any:

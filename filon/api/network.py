@@ -15,15 +15,14 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from filon.api.schemas import Id, Text, answers
+from filon.audit import throttle
 from filon.directory.privacy import viewer_for
 from filon.network import queries
-from filon.network.views import allow_query
 
 router = Router(tags=["réseau"])
 
 NOT_FOUND = "Personne ou organisation introuvable."
 NO_SOURCE = "Ce compte n'est relié à aucune fiche de l'annuaire."
-TOO_MANY = "Trop de demandes en une minute."
 
 #: How many paths to each target (the graph search stops at MAX_K).
 K = Annotated[int, Field(ge=1, le=queries.MAX_K)]
@@ -120,8 +119,8 @@ class EgoOut(Schema):
 
 
 def _check(request: HttpRequest) -> None:
-    if not allow_query(request.user):
-        raise HttpError(429, TOO_MANY)
+    """Spend one unit of the caller's scraping budget (429 past it, see filon.audit.throttle)."""
+    throttle.spend(request.user, "people")
 
 
 @router.get(
@@ -184,6 +183,7 @@ def who_at(request: HttpRequest, org_id: Id) -> Any:
     + ".",
 )
 def ego(request: HttpRequest, depth: Depth = 2, liens: Text = "") -> Any:
+    _check(request)
     filters = [f.strip() for f in liens.split(",") if f.strip()]
     try:
         return queries.ego_map(viewer_for(request.user), depth=depth, filters=filters)

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from filon.api.network import PathOut
 from filon.api.schemas import Id, answers
+from filon.audit import throttle
 from filon.directory.privacy import viewer_for
 from filon.projects import queries
 from filon.projects.contacts import targeted_contacts
@@ -89,6 +90,7 @@ def scenarios(request: HttpRequest) -> Any:
     ),
 )
 def contacts(request: HttpRequest, scenario_id: Id, top: Top = 20) -> Any:
+    throttle.spend(request.user, "people")  # the ranked contacts name people
     try:
         return targeted_contacts(viewer_for(request.user), scenario_id, top=top)
     except queries.NotFound:

@@ -6,14 +6,13 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 from pydantic import Field
 
 from filon.api.schemas import Text, answers
+from filon.audit import throttle
 from filon.directory.privacy import viewer_for
 from filon.directory.search import (
     SearchParams,
-    allow_search,
     facets_json,
     result_json,
     search,
@@ -21,7 +20,6 @@ from filon.directory.search import (
 
 router = Router(tags=["annuaire"])
 
-THROTTLED = "Trop de recherches en une minute : réessayez dans un instant."
 
 #: A promotion year, or a page of results (the page's own parser ignores larger numbers).
 Year = Annotated[int, Field(ge=1, le=9999)]
@@ -68,7 +66,8 @@ class SearchOut(Schema):
         "que les membres qui proposent leur aide (au moins une offre d'aide active, facette "
         "`aide`). Les rubriques que "
         "les membres cachent à l'appelant ne sont ni cherchées ni comptées. Limité à "
-        "SEARCHES_PER_MINUTE recherches par minute et par compte (429 au-delà)."
+        "FILON_PEOPLE_PER_MINUTE consultations par minute et FILON_PEOPLE_PER_DAY par jour et "
+        "par compte, pour tout ce qui montre des personnes (429 au-delà, avec Retry-After)."
     ),
 )
 def search_directory(
@@ -88,8 +87,7 @@ def search_directory(
     vintage_to: Year | None = None,
     page: Page = 1,
 ) -> Any:
-    if not allow_search(request.user):
-        raise HttpError(429, THROTTLED)
+    throttle.spend(request.user, "people")  # 429 with Retry-After past the budget
     # The declared parameters document the endpoint; the page's parser reads them the same way.
     params = SearchParams.from_querydict(request.GET)
     found = search(viewer_for(request.user), params)

@@ -5,14 +5,11 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,25 +30,13 @@ from filon.association.importers import DuesImportPlan, plan_dues_import
 from filon.association.queries import dues_history
 from filon.core.text import fold
 from filon.directory.models import ENGINEERS, Affiliation, Person
+from filon.directory.privacy import staff_required
 
 PREVIEW_ROWS = 200
 LOOKUP_LIMIT = 15
 UPLOAD_TTL_SECONDS = 24 * 3600
 SESSION_KEY = "dues_imports"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-
-
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The association's staff only: members get 403 (anonymous visitors never get here:
-    LoginRequiredMiddleware sends them to the login page first)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(request.user, "is_association_staff", False):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 # -- dashboard -------------------------------------------------------------------------------

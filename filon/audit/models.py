@@ -31,3 +31,24 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class BudgetCounter(models.Model):
+    """How many times one account used one budget in one window (see filon.audit.throttle).
+
+    Written only by the atomic upsert of :mod:`filon.audit.throttle`; rows of windows that are
+    over are pruned.
+    """
+
+    bucket = models.CharField(max_length=120)
+    slot = models.BigIntegerField()
+    n = models.IntegerField(default=0)
+    expires = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bucket", "slot"], name="audit_budget_bucket_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket}@{self.slot}: {self.n}"

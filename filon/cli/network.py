@@ -27,7 +27,7 @@ def _person_for_email(email: str) -> Any:
 
 
 def _viewer(email: str) -> Any:
-    from filon.directory.privacy import Viewer, is_paying, viewer_for
+    from filon.directory.privacy import as_person, viewer_for
 
     user, person = _person_for_email(email)
     if person is None:
@@ -36,7 +36,7 @@ def _viewer(email: str) -> Any:
     if user is not None:
         return viewer_for(user)
     # A member without an account: what they would see once signed in.
-    return Viewer(user_id=0, person_id=person.pk, is_staff=False, is_paying=is_paying(person.pk))
+    return as_person(person.pk)
 
 
 def _organisation(name: str) -> Any:

@@ -62,9 +62,28 @@ SETTINGS: tuple[Setting, ...] = (
         "How many members' contact details one member may reveal per day (anti-scraping).",
     ),
     Setting(
-        "FILON_SEARCHES_PER_MINUTE",
+        "FILON_PEOPLE_PER_MINUTE",
         "30",
-        "How many directory searches one member may run per minute (anti-scraping).",
+        "The scraping budget, per member and minute: searches, profiles, network map, paths, "
+        "who-at, alumni lists, targeted contacts and the API's people, counted together.",
+    ),
+    Setting("FILON_PEOPLE_PER_DAY", "600", "The same budget per member and day."),
+    Setting("FILON_ASKS_PER_DAY", "10", "Asks for help one member may post per day."),
+    Setting("FILON_OFFERS_PER_DAY", "10", "Offers of help one member may post per day."),
+    Setting(
+        "FILON_REQUESTS_PER_DAY",
+        "10",
+        "Contact and introduction requests one member may send per day.",
+    ),
+    Setting(
+        "FILON_REDIS_URL",
+        "(empty)",
+        "`redis://host:6379/0`: keep the limits' counters in Redis instead of the database.",
+    ),
+    Setting(
+        "FILON_OUTBOX_DAYS",
+        "30",
+        "Days mail written to the outbox folder is kept; erasing a person removes theirs at once.",
     ),
     Setting("FILON_TIME_ZONE", "Europe/Paris", "Time zone used to display dates."),
     Setting("FILON_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL."),

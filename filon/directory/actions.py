@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import secrets
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
 from django.utils.translation import ngettext
 
-from filon.accounts.models import ApiToken, User
+from filon.accounts.models import User
 from filon.audit.actions import record
-from filon.audit.models import AuditEntry
+from filon.directory import gdpr
 from filon.directory.models import (
-    ContactKind,
     ContactPoint,
     ContactReveal,
     Person,
-    ThesisAdvisor,
 )
 from filon.directory.privacy import (
     FIELD_GROUPS,
@@ -30,12 +24,10 @@ from filon.directory.privacy import (
     viewer_for,
 )
 from filon.directory.queries import personal_data, reveals_today, visible_contacts
-from filon.outreach.gdpr import erase as erase_outreach
-from filon.projects.gdpr import erase as erase_project
 
 #: What an erased person is called from then on (stored data, hence not translated).
-ERASED_NAME = ("Personne", "effacée")
-ERASED_TEXT = "[effacé]"
+ERASED_NAME = gdpr.ERASED_NAME
+ERASED_TEXT = gdpr.ERASED_TEXT
 
 #: The person fields a member edits on their profile.
 PROFILE_FIELDS = ("first_name", "last_name", "headline", "bio", "city", "country")
@@ -169,96 +161,29 @@ def export_personal_data(user: Any) -> dict[str, Any]:
 def erase_person(actor: Any, person: Person) -> Person:
     """Erase a person's personal data (GDPR), keeping the facts the association counts.
 
-    Kept: the person row (anonymised), affiliations (school, track, year), dues payments and
-    ties (now pointing to an anonymous person). Deleted: contact points, positions, theses,
-    skills, group memberships, contact reveals (of them and by them). The audit log keeps its
-    rows but loses the person's name, e-mails and phones. The linked account is deactivated,
-    its e-mail replaced by a placeholder and its password made unusable.
+    Every app's part of :mod:`filon.directory.gdpr` runs in one transaction: each deletes or
+    blanks what it holds and says what it keeps (the anonymised person row, diplomas, dues,
+    ties now pointing to an anonymous person). Free text elsewhere (audit details, import
+    reports, the outbox) loses the person's names, e-mails and phones. The linked account is
+    deactivated, its e-mail replaced by a placeholder and its password made unusable.
     """
     if not can_erase(viewer_for(actor), person):
         raise NotAllowed
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         account = User.objects.filter(person=person).first()
-        secrets_to_scrub = _identifying_strings(person, account)
-
-        person.contact_points.all().delete()
-        person.positions.all().delete()
-        person.theses.all().delete()
-        person.skills.clear()
-        person.group_memberships.all().delete()
-        erase_outreach(person)  # asks, offers, messages and introductions (filon.outreach)
-        erase_project(person)  # competences, desires, scenarios, meetings (filon.projects)
-        ContactReveal.objects.filter(person=person).delete()
-        ThesisAdvisor.objects.filter(person=person).update(name=" ".join(ERASED_NAME))
-
-        person.first_name, person.last_name = ERASED_NAME
-        person.headline = person.bio = person.city = ""
-        person.field_visibility = {}
-        person.directory_opt_out = True
-        person.intermediary_opt_out = True
-        person.save()
-
-        if account is not None:
-            ContactReveal.objects.filter(viewer=account).delete()
-            ApiToken.objects.filter(user=account).delete()
-            account.email = f"efface-{account.pk}-{secrets.token_hex(4)}@efface.invalid"
-            account.first_name = account.last_name = ""
-            account.is_active = False
-            account.set_unusable_password()
-            account.save()
-
-        scrubbed = _scrub_audit_log(secrets_to_scrub)
+        subject = gdpr.Subject(account, person)
+        subject.strings = gdpr.identifying_strings(subject)
+        done = gdpr.erase(subject)
         record(
             "gdpr.erase",
             actor=actor,
-            target=person,
+            target=subject.person,
             account_id=account.pk if account is not None else None,
-            audit_entries_scrubbed=scrubbed,
+            parts={k: v for k, v in done.items() if v},
         )
-    return person
+    assert subject.person is not None
+    erased: Person = subject.person
+    return erased
 
 
-def _identifying_strings(person: Person, account: User | None) -> list[str]:
-    """The person's names, e-mails and phones as they may appear in audit details."""
-    found = {person.full_name, f"{person.last_name} {person.first_name}".strip()}
-    for contact in person.contact_points.all():
-        found.add(contact.value)
-        if contact.kind == ContactKind.PHONE:
-            found.add(contact.display)
-    if account is not None:
-        found.add(account.email)
-        found.add(account.get_full_name())
-    # Too short to be identifying, and would blank out unrelated words.
-    return sorted((s for s in found if len(s.strip()) >= 4), key=len, reverse=True)
-
-
-def _scrub_audit_log(strings: list[str]) -> int:
-    """Replace ``strings`` wherever they occur in audit details; return how many rows changed."""
-    if not strings:
-        return 0
-    # JSON on SQLite escapes non-ASCII characters: look for both spellings.
-    needles = {s for text in strings for s in (text, json.dumps(text)[1:-1])}
-    match = Q()
-    for needle in needles:
-        match |= Q(details_text__icontains=needle)
-    entries = AuditEntry.objects.annotate(details_text=Cast("details", TextField())).filter(match)
-    changed = 0
-    for entry in entries:
-        cleaned = _scrub(entry.details, strings)
-        if cleaned != entry.details:
-            AuditEntry.objects.filter(pk=entry.pk).update(details=cleaned)
-            changed += 1
-    return changed
-
-
-def _scrub(value: Any, strings: list[str]) -> Any:
-    if isinstance(value, dict):
-        return {k: _scrub(v, strings) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub(v, strings) for v in value]
-    if isinstance(value, str):
-        folded = value.casefold()
-        if any(s.casefold() in folded for s in strings):
-            return ERASED_TEXT
-    return value

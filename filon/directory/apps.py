@@ -7,6 +7,7 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Annuaire")
 
     def ready(self) -> None:
-        from filon.directory import indexing
+        from filon.directory import gdpr, indexing
 
         indexing.connect()
+        gdpr.discover()  # every app's gdpr.py registers its part of personal data

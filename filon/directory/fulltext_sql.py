@@ -53,3 +53,19 @@ def drop_sql(vendor: str) -> list[str]:
         "DROP INDEX IF EXISTS directory_searchdocument_tsv",
         "ALTER TABLE directory_searchdocument DROP COLUMN IF EXISTS tsv",
     ]
+
+
+def purge_sql(vendor: str) -> list[str]:
+    """Statements that drop the terms of deleted or rewritten rows from the index's storage.
+
+    FTS5 keeps a deleted row's terms in its older segments until they are merged; an erasure
+    must not leave a name there, so it merges every segment into one (``optimize``). On
+    PostgreSQL an updated row's old version goes at the next vacuum, and the new one holds
+    only the new terms.
+    """
+    if vendor == "sqlite":
+        return [
+            f"INSERT INTO {fts_table(level)}({fts_table(level)}) VALUES('optimize')"
+            for level in LEVELS
+        ]
+    return []

@@ -5,8 +5,8 @@ For every person and audience level (0 members, 1 paying members, 2 staff, as
 holds what that audience may find: a field group (city, positions, thesis, skills) enters a
 level's document only if :func:`~filon.directory.privacy.allows` that audience to see it, so a
 hidden group is neither searchable nor counted in the facets. People who opted out of the
-directory have hidden documents: nobody finds them by search, staff included (staff reach them
-through the administration).
+directory have hidden documents at the members' levels; the staff's level keeps their document,
+marked « hors annuaire », because staff find everyone (:mod:`filon.directory.privacy`).
 
 :func:`reindex` runs inside the write's transaction (signal receivers below, or the bulk writers
 through :data:`filon.directory.index_signals.bulk_write`): the full-text row (FTS5 on SQLite,
@@ -196,7 +196,15 @@ def documents(p: _Person) -> list[Document]:
     name = f"{p.first_name} {p.last_name}".strip()
     sort_key = fold(f"{p.last_name} {p.first_name}")
     if p.opted_out:
-        return [Document(p.id, level, True, sort_key) for level in LEVELS]
+        staff_only = [lvl for lvl in LEVELS if lvl >= 2]
+        hidden = [Document(p.id, level, True, sort_key) for level in LEVELS if level < 2]
+        return hidden + _visible_documents(p, name, sort_key, staff_only, opted_out=True)
+    return _visible_documents(p, name, sort_key, LEVELS)
+
+
+def _visible_documents(
+    p: _Person, name: str, sort_key: str, levels: Iterable[int], *, opted_out: bool = False
+) -> list[Document]:
     current = [pos for pos in p.positions if pos[5]]
     identity: dict[str, list[str]] = {
         "school": [code for code, _t, _y in p.promos],
@@ -210,7 +218,7 @@ def documents(p: _Person) -> list[Document]:
         identity[facet] = [value] if facet in p.flags else []
     promos = [promo_label(code, year) for code, _t, year in p.promos]
     out = []
-    for level in LEVELS:
+    for level in levels:
         viewer = audience(level)
         see = {g: allows(viewer, group_visibility(p.settings, g)) for g in _GROUPS}
         fields = {"name": name}
@@ -241,7 +249,9 @@ def documents(p: _Person) -> list[Document]:
         if see["positions"] and current:
             title, _oid, org, _short, _sector, _cur = current[0]
             position = f"{title} — {org}"
-        display = {"name": name, "promos": promos, "position": position}
+        display: dict[str, Any] = {"name": name, "promos": promos, "position": position}
+        if opted_out:
+            display["opted_out"] = True
         out.append(
             Document(
                 p.id,

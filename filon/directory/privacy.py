@@ -9,14 +9,30 @@ Three audiences, widest first (:class:`~filon.directory.models.Visibility`):
 Identity (name, schools, promos) is the directory itself and is shown to every member, unless
 the person opted out of the directory, in which case nobody but them and staff finds them.
 The other parts of a profile (:data:`FIELD_GROUPS`) each carry their own setting.
+
+This module is the only place that decides who may find, see, reveal, introduce through or
+erase whom. Every surface asks it: pages, API, search index, network graph, exports, commands.
+
+- A :class:`Viewer` is made here only: :func:`viewer_for` (a signed-in account),
+  :func:`as_person` (a person looking at their own network, for commands and exports),
+  :func:`audience` (a whole audience, for indexes). A test fails if one is built elsewhere.
+- Staff are recognised in one way, :func:`is_staff`; views that only staff may use carry
+  :func:`staff_required`.
+- **Staff find everyone**, opted-out people included, everywhere: search (where such people
+  are marked « hors annuaire »), profiles, API. Members never find an opted-out person, and
+  nobody is introduced through them: they are never the middle of a path (:func:`intermediaries`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import wraps
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from filon.directory.models import ContactPoint, Person, Visibility
@@ -59,22 +75,62 @@ class Viewer:
 ANONYMOUS = Viewer(None, None, False, False)
 
 
+#: Who counts as a paying member: a function of (person id, today) registered by the app that
+#: keeps the dues (filon.association), so that the directory imports no app above it.
+_paying_rule: list[Callable[[int, date], bool]] = []
+
+
+def register_paying_rule(rule: Callable[[int, date], bool]) -> None:
+    """Called once by the dues app when it is ready."""
+    _paying_rule[:] = [rule]
+
+
 def is_paying(person_id: int | None, *, today: date | None = None) -> bool:
-    """Dues paid for the current or the previous calendar year."""
-    if person_id is None:
+    """Dues paid for the current or the previous calendar year (as the dues app decides)."""
+    if person_id is None or not _paying_rule:
         return False
-    from filon.association.models import DuesPayment
-
-    year = (today or date.today()).year
-    return DuesPayment.objects.filter(person_id=person_id, year__gte=year - 1).exists()
+    return _paying_rule[0](person_id, today or date.today())
 
 
-def viewer_for(user: Any) -> Viewer:
+def is_staff(user: Any) -> bool:
+    """The one staff test: an active, signed-in account with the staff or admin role."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", True)
+        and getattr(user, "is_association_staff", False)
+    )
+
+
+def viewer_for(user: Any, *, with_dues: bool = True) -> Viewer:
+    """The viewer a signed-in account is (anyone else is :data:`ANONYMOUS`).
+
+    ``with_dues=False`` skips the dues lookup, for what every member sees paying or not.
+    """
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
     person_id = getattr(user, "person_id", None)
-    staff = bool(getattr(user, "is_association_staff", False))
-    return Viewer(user.pk, person_id, staff, staff or is_paying(person_id))
+    staff = is_staff(user)
+    return Viewer(user.pk, person_id, staff, staff or (with_dues and is_paying(person_id)))
+
+
+def as_person(person_id: int, *, with_dues: bool = True) -> Viewer:
+    """A person looking at their own network without a request (commands, exports): a member,
+    paying if their dues are, never staff; no account, so nothing is counted against one."""
+    paying = with_dues and is_paying(person_id)
+    return Viewer(user_id=0, person_id=person_id, is_staff=False, is_paying=paying)
+
+
+def staff_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A view decorator: the association's staff only (others get 403)."""
+
+    @wraps(view)
+    def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+        if not is_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def allows(viewer: Viewer, visibility: str, *, owner_id: int | None = None) -> bool:
@@ -115,6 +171,34 @@ def can_find(viewer: Viewer, person: Person) -> bool:
     if not viewer.is_authenticated:
         return False
     return viewer.is_staff or viewer.person_id == person.pk or not person.directory_opt_out
+
+
+def findable(viewer: Viewer) -> QuerySet[Person]:
+    """:func:`can_find` as a queryset: the people this viewer may find."""
+    people = Person.objects.all()
+    if not viewer.is_authenticated:
+        return people.none()
+    if viewer.is_staff:
+        return people
+    if viewer.person_id:
+        return people.filter(Q(directory_opt_out=False) | Q(pk=viewer.person_id))
+    return people.filter(directory_opt_out=False)
+
+
+def may_introduce(person: Person) -> bool:
+    """Whether anyone may be introduced through this person (be the middle of a path)."""
+    return not person.directory_opt_out and not person.intermediary_opt_out
+
+
+def can_introduce_through(viewer: Viewer, person: Person) -> bool:
+    """Whether the viewer may ask this person to introduce them to someone."""
+    return can_find(viewer, person) and may_introduce(person) and not is_owner(viewer, person)
+
+
+def intermediaries(viewer: Viewer) -> QuerySet[Person]:
+    """:func:`can_introduce_through` as a queryset (the viewer themself left out)."""
+    people = findable(viewer).filter(directory_opt_out=False, intermediary_opt_out=False)
+    return people.exclude(pk=viewer.person_id) if viewer.person_id else people
 
 
 def can_see_contact(viewer: Viewer, contact: ContactPoint) -> bool:
@@ -163,9 +247,37 @@ def can_see_provenance(viewer: Viewer, person: Person) -> bool:
     return viewer.is_authenticated and viewer.is_staff
 
 
+#: Private sections of a profile added by the apps above the directory (the dues history): each
+#: a function (person) -> {"title", "template", "data"}, for the person and staff only.
+_private_sections: list[Callable[[Person], dict[str, Any]]] = []
+
+
+def register_private_section(section: Callable[[Person], dict[str, Any]]) -> None:
+    if section not in _private_sections:
+        _private_sections.append(section)
+
+
+def private_sections(viewer: Viewer, person: Person) -> list[dict[str, Any]]:
+    """The registered private sections of ``person``'s profile this viewer may read."""
+    if not can_see_private_records(viewer, person):
+        return []
+    return [section(person) for section in _private_sections]
+
+
 def can_erase(viewer: Viewer, person: Person) -> bool:
     """Erasure (GDPR): asked by the person themself, or carried out by the staff."""
     return can_see_private_records(viewer, person)
+
+
+def can_erase_for_others(viewer: Viewer, person: Person) -> bool:
+    """The staff's erasure of someone else, from their profile (a member erases themself from
+    their own personal-data page)."""
+    return viewer.is_staff and can_erase(viewer, person) and not is_owner(viewer, person)
+
+
+def can_export_for_others(viewer: Viewer, person: Person) -> bool:
+    """The staff's download of someone else's personal data (GDPR access request)."""
+    return viewer.is_staff and not is_owner(viewer, person)
 
 
 def reveal_counts_towards_limit(viewer: Viewer, person: Person) -> bool:

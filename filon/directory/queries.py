@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,20 +32,8 @@ from filon.directory.privacy import (
     can_find,
     can_see_contact,
     can_see_field,
+    is_staff,
 )
-
-
-def visible_people(viewer: Any) -> QuerySet[Person]:
-    """The people a signed-in viewer may find: staff see everyone, members not the opted-out."""
-    people = Person.objects.all()
-    if getattr(viewer, "is_association_staff", False):
-        return people
-    own_id = getattr(viewer, "person_id", None)
-    if own_id:
-        from django.db.models import Q
-
-        return people.filter(Q(directory_opt_out=False) | Q(pk=own_id))
-    return people.filter(directory_opt_out=False)
 
 
 def with_profile(people: QuerySet[Person]) -> QuerySet[Person]:
@@ -233,140 +221,19 @@ def reveals_of(person: Person) -> QuerySet[ContactReveal]:
 # -- personal data (GDPR export) ------------------------------------------------------------
 
 
-def personal_data(user: Any) -> dict[str, Any]:
-    """Everything Filon holds about a signed-in account and its person, as plain JSON values.
+def personal_data(user: Any = None, *, person: Person | None = None) -> dict[str, Any]:
+    """Everything Filon holds about an account and its person (or a person without an account),
+    as plain JSON values: one section per app, from the registry of :mod:`filon.directory.gdpr`.
 
     Other people appear only by name and id (ties, reveals, advisors), never with their
     contact details. The password hash and token hashes are left out.
     """
-    from filon.accounts.models import ApiToken
-    from filon.association.models import DuesPayment
-    from filon.audit.models import AuditEntry
-    from filon.network.models import GroupMembership, Tie
+    from filon.directory import gdpr
 
-    person = (
-        with_profile(Person.objects.filter(pk=user.person_id)).prefetch_related("skills").first()
-        if user.person_id
-        else None
-    )
-    data: dict[str, Any] = {
-        "generated_at": timezone.now().isoformat(),
-        "account": {
-            "id": user.pk,
-            "email": user.email,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "role": user.role,
-            "language": user.language,
-            "is_active": user.is_active,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
-        },
-        "api_tokens": [
-            {
-                "name": t.name,
-                "prefix": t.prefix,
-                "created_at": _iso(t.created_at),
-                "last_used_at": _iso(t.last_used_at),
-            }
-            for t in ApiToken.objects.filter(user=user).order_by("created_at")
-        ],
-        "reveals_made": [
-            {"person_id": r.person_id, "person": r.person.full_name, "at": _iso(r.at), "ip": r.ip}
-            for r in ContactReveal.objects.filter(viewer=user).select_related("person")
-        ],
-        "person": None,
-    }
-    target_filters = Q(actor=user) | Q(target_type="accounts.user", target_id=str(user.pk))
-    if person is not None:
-        owner = Viewer(user.pk, person.pk, False, False)
-        profile = profile_data(owner, person)
-        profile.pop("directory_opt_out")
-        data["person"] = {
-            **_jsonable(profile),
-            "gender": person.gender,
-            "field_visibility": person.field_visibility,
-            "directory_opt_out": person.directory_opt_out,
-            "intermediary_opt_out": person.intermediary_opt_out,
-            "created_at": _iso(person.created_at),
-            "updated_at": _iso(person.updated_at),
-        }
-        data["affiliations"] = data["person"].pop("promos")
-        data["contact_points"] = [
-            {
-                "kind": c.kind,
-                "value": c.value,
-                "label": c.label,
-                "is_primary": c.is_primary,
-                "visibility": c.visibility,
-            }
-            for c in ContactPoint.objects.filter(person=person).order_by("pk")
-        ]
-        data["ties_out"] = [
-            {
-                "person_id": t.target_person_id,
-                "person": t.target_person.full_name,
-                "kind": t.kind,
-                "strength": t.strength,
-                "source": t.source,
-                "since": _iso(t.since),
-            }
-            for t in Tie.objects.filter(source_person=person).select_related("target_person")
-        ]
-        data["ties_in"] = [
-            {
-                "person_id": t.source_person_id,
-                "person": t.source_person.full_name,
-                "kind": t.kind,
-                "strength": t.strength,
-                "source": t.source,
-                "since": _iso(t.since),
-            }
-            for t in Tie.objects.filter(target_person=person).select_related("source_person")
-        ]
-        data["groups"] = [
-            {
-                "group": m.group.name,
-                "kind": m.group.kind,
-                "role": m.role,
-                "start": _iso(m.start),
-                "end": _iso(m.end),
-            }
-            for m in GroupMembership.objects.filter(person=person).select_related("group")
-        ]
-        data["dues"] = [
-            {
-                "year": d.year,
-                "amount": str(d.amount),
-                "currency": d.currency,
-                "category": d.category,
-                "paid_on": _iso(d.paid_on),
-            }
-            for d in DuesPayment.objects.filter(person=person).order_by("year")
-        ]
-        data["reveals_of_my_details"] = [
-            {"by": revealer_name(r), "at": _iso(r.at)} for r in reveals_of(person)
-        ]
-        target_filters |= Q(target_type="directory.person", target_id=str(person.pk))
-    if person is not None:
-        from filon.outreach.gdpr import personal_data as outreach_data
-
-        data["outreach"] = outreach_data(person)
-        from filon.projects.gdpr import personal_data as project_data
-
-        data["project"] = project_data(person)
-    data["audit_entries"] = [
-        {
-            "at": _iso(e.at),
-            "action": e.action,
-            "by_me": e.actor_id == user.pk,
-            "target_type": e.target_type,
-            "target_id": e.target_id,
-            "details": e.details,
-        }
-        for e in AuditEntry.objects.filter(target_filters).order_by("at", "pk")
-    ]
-    return data
+    if person is None and user is not None and user.person_id:
+        person = Person.objects.get(pk=user.person_id)
+    subject = gdpr.Subject(account=user, person=person)
+    return {"generated_at": timezone.now().isoformat(), **gdpr.export(subject)}
 
 
 def revealer_name(reveal: ContactReveal) -> str:
@@ -377,20 +244,20 @@ def revealer_name(reveal: ContactReveal) -> str:
     if user.person is not None:
         return user.person.full_name
     name = user.get_full_name()
-    if user.is_association_staff:
+    if is_staff(user):
         return str(_("%(name)s (équipe de l'association)") % {"name": name or "—"})
     return name or str(_("Un membre"))
 
 
-def _iso(value: date | datetime | None) -> str | None:
+def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, date):
         return value.isoformat()
     return value

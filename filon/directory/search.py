@@ -28,11 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from filon.audit.throttle import hit as throttle_hit
 from filon.core import fulltext
 from filon.core.promo import promo_label
 from filon.directory import search_engine
@@ -136,6 +134,8 @@ class ResultRow:
     matches: tuple[Match, ...]
     #: The name cut into (text, matched) pieces, to highlight a name match (or a typo's fix).
     name_segments: tuple[tuple[str, bool], ...] = ()
+    #: Out of the directory: found by staff only, and marked so.
+    opted_out: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,11 +178,6 @@ def warm_up() -> None:
 
 
 # -- searching -----------------------------------------------------------------------------
-
-
-def allow_search(user: Any) -> bool:
-    """Count one search for this account; False once SEARCHES_PER_MINUTE is exceeded."""
-    return throttle_hit(f"search:{user.pk}", limit=settings.SEARCHES_PER_MINUTE, window=60)
 
 
 def split_promos(query: str, school_codes: Collection[str]) -> tuple[str, tuple[str, ...]]:
@@ -293,6 +288,7 @@ def run(level: int, params: SearchParams, *, per_page: int = PER_PAGE) -> Run:
                 shown.get("position"),
                 matches,
                 segments,
+                bool(shown.get("opted_out")),
             )
         )
     facets = _facets(state, counts, filters, schools)
@@ -385,6 +381,7 @@ def result_json(row: ResultRow) -> dict[str, Any]:
         "promos": list(row.promos),
         "position": row.position,
         "matched": [{"field": m.field, "words": list(m.words)} for m in row.matches],
+        "opted_out": row.opted_out,
     }
 
 

@@ -9,8 +9,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from filon.audit import throttle
 from filon.directory.privacy import viewer_for
-from filon.directory.search import FACETS, DirectoryPage, SearchParams, allow_search, search
+from filon.directory.search import FACETS, DirectoryPage, SearchParams, search
 
 PAGE_TEMPLATE = "directory/search.html"
 RESULTS_TEMPLATE = "directory/_search_results.html"
@@ -64,8 +65,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
     """GET /annuaire/: the whole page, or only the results for an htmx request."""
     params = SearchParams.from_querydict(request.GET)
     template = RESULTS_TEMPLATE if getattr(request, "htmx", False) else PAGE_TEMPLATE
-    if not allow_search(request.user):
-        context = _context(request, params, None) | {"throttled": True}
-        return render(request, template, context, status=429)
+    try:
+        throttle.spend(request.user, "people")
+    except throttle.LimitReached as exc:
+        # The page itself (or the htmx partial) with the message, so the query typed stays.
+        context = _context(request, params, None) | {
+            "throttled": True,
+            "throttle_message": exc.message,
+        }
+        response = render(request, template, context, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     page = search(viewer_for(request.user), params)
     return render(request, template, _context(request, params, page))

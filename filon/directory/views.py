@@ -15,21 +15,21 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from filon.audit import throttle
 from filon.directory import actions
 from filon.directory.forms import ContactFormSet, ErasureForm, ProfileForm
 from filon.directory.models import ContactPoint, Person
 from filon.directory.privacy import (
     Viewer,
     can_erase,
-    can_see_private_records,
+    can_erase_for_others,
     is_owner,
+    private_sections,
     reveal_counts_towards_limit,
     viewer_for,
 )
@@ -43,7 +43,6 @@ from filon.directory.queries import (
     reveals_today,
 )
 
-DUES_TEMPLATE = "association/_dues_history.html"
 VIEWERS_PER_PAGE = 50
 
 
@@ -60,18 +59,6 @@ def _own_person_or_404(request: HttpRequest) -> Person:
     if person_id is None:
         raise Http404(_("Votre compte n'est relié à aucune fiche de l'annuaire."))
     return _person_or_404(viewer_for(request.user), person_id)
-
-
-def _dues_section(viewer: Viewer, person: Person) -> dict[str, Any]:
-    """The dues history include, for the owner and staff, once the association app ships it."""
-    if not can_see_private_records(viewer, person):
-        return {}
-    try:
-        get_template(DUES_TEMPLATE)
-        from filon.association.queries import dues_history
-    except (TemplateDoesNotExist, ImportError):
-        return {}
-    return {"dues_template": DUES_TEMPLATE, "dues": dues_history(person)}
 
 
 def _contacts_context(
@@ -96,8 +83,8 @@ def _render_profile(
         "person": person,
         "profile": profile_data(viewer, person),
         "is_owner": is_owner(viewer, person),
-        "can_erase": can_erase(viewer, person) and viewer.is_staff,
-        **_dues_section(viewer, person),
+        "can_erase": can_erase_for_others(viewer, person),
+        "private_sections": private_sections(viewer, person),
         **_contacts_context(request, viewer, person, **extra),
     }
     return render(request, "directory/profile.html", context, status=status)
@@ -106,6 +93,8 @@ def _render_profile(
 @require_GET
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_for(request.user)
+    if pk != viewer.person_id:  # one's own profile is not scraping
+        throttle.spend(request.user, "people")
     return _render_profile(request, viewer, _person_or_404(viewer, pk))
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from filon.audit.actions import record
 from filon.directory.models import Person
+from filon.directory.privacy import is_staff
 from filon.events.models import Event, EventAttendance, Registration
 from filon.network.models import Tie, TieKind
 from filon.outreach.mail import send_to, site_url
@@ -38,7 +39,7 @@ class Full(EventError):
 
 
 def _staff(user: Any) -> None:
-    if not getattr(user, "is_association_staff", False):
+    if not is_staff(user):
         raise NotAllowed
 
 

@@ -11,14 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from filon.directory.privacy import viewer_for
+from filon.directory.privacy import is_staff, viewer_for
 from filon.events import actions, queries
 from filon.events.forms import EventForm
 from filon.events.models import Event
 
 
 def _staff(request: HttpRequest) -> None:
-    if not getattr(request.user, "is_association_staff", False):
+    if not is_staff(request.user):
         raise PermissionDenied
 
 
@@ -40,7 +40,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": upcoming,
             "past": queries.past(),
-            "is_staff": getattr(request.user, "is_association_staff", False),
+            "is_staff": is_staff(request.user),
         },
     )
 
@@ -49,16 +49,16 @@ def event_list(request: HttpRequest) -> HttpResponse:
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event_or_404(pk)
     person_id = getattr(request.user, "person_id", None)
-    is_staff = getattr(request.user, "is_association_staff", False)
+    staff = is_staff(request.user)
     context: dict[str, Any] = {
         "event": event,
         "places_left": queries.places_left(event),
         "registration": queries.registration_of(event, person_id),
         "attendance": queries.attended(event, person_id),
         "has_person": person_id is not None,
-        "is_staff": is_staff,
+        "is_staff": staff,
     }
-    if is_staff:
+    if staff:
         context["roster"] = queries.roster(event)
     return render(request, "events/detail.html", context)
 

@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from filon.association.views import staff_required
 from filon.directory.models import Person
+from filon.directory.privacy import staff_required
 from filon.imports.actions import MergeRefused, import_file, keep_separate, merge_people
 from filon.imports.base import sha256
 from filon.imports.forms import UploadForm

@@ -1,38 +1,27 @@
 """The money pages: overview, an organisation's money, a funder, a programme, a project,
 "Qui a financé ma thèse ?", the money trail, and the staff's decision on look-alike organisations.
 
-Every page needs a signed-in member (LoginRequiredMiddleware). Pages that list alumni count
-against the same per-minute limit as the directory search: they name people.
+Every page needs a signed-in member (LoginRequiredMiddleware). Pages that list alumni spend
+the member's scraping budget (filon.audit.throttle), as the directory search does: they name people.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from filon.association.views import staff_required
-from filon.audit.throttle import hit as throttle_hit
+from filon.audit.throttle import limited
 from filon.core.money import format_amount
-from filon.directory.privacy import viewer_for
+from filon.directory.privacy import staff_required, viewer_for
 from filon.money import charts, queries
 from filon.money.actions import MergeRefused, keep_organisations_separate, merge_organisations
 from filon.money.models import OrgMatchCandidate, OrgMatchStatus, Programme, Project
 from filon.orgs.models import Organisation
-
-
-def allow_query(request: HttpRequest) -> bool:
-    user: Any = request.user
-    return throttle_hit(f"money:{user.pk}", limit=settings.SEARCHES_PER_MINUTE, window=60)
-
-
-def _throttled(request: HttpRequest) -> HttpResponse:
-    return render(request, "network/throttled.html", status=429)
 
 
 @require_GET
@@ -63,11 +52,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@limited("people")
 def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     """GET /financements/organisations/<id>/: what an organisation receives, and who is there."""
     org = get_object_or_404(Organisation, pk=pk)
-    if not allow_query(request):
-        return _throttled(request)
     data = queries.organisation_money(org, viewer=viewer_for(request.user))
     context = {
         "org": org,
@@ -79,11 +67,10 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@limited("people")
 def funder(request: HttpRequest, pk: int) -> HttpResponse:
     """GET /financements/financeurs/<id>/: what a funder gives, to whom, in which topics, when."""
     org = get_object_or_404(Organisation, pk=pk)
-    if not allow_query(request):
-        return _throttled(request)
     data = queries.funder_money(org, viewer=viewer_for(request.user))
     context = {
         "org": org,
@@ -95,11 +82,10 @@ def funder(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@limited("people")
 def programme(request: HttpRequest, pk: int) -> HttpResponse:
     """GET /financements/programmes/<id>/: the same questions for one programme and below."""
     prog = get_object_or_404(Programme.objects.select_related("funder"), pk=pk)
-    if not allow_query(request):
-        return _throttled(request)
     data = queries.programme_money(prog, viewer=viewer_for(request.user))
     context = {
         "programme": prog,
@@ -111,21 +97,19 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@limited("people")
 def project(request: HttpRequest, pk: int) -> HttpResponse:
     """GET /financements/projets/<id>/: a project's participants, roles and amounts."""
     found = get_object_or_404(Project.objects.select_related("funder", "programme"), pk=pk)
-    if not allow_query(request):
-        return _throttled(request)
     data = queries.project_money(found, viewer=viewer_for(request.user))
     return render(request, "money/project.html", {"project": found, "data": data})
 
 
 @require_GET
+@limited("people")
 def my_thesis(request: HttpRequest) -> HttpResponse:
     """GET /financements/ma-these/: "Qui a financé ma thèse ?", and who else they fund."""
     viewer = viewer_for(request.user)
-    if not allow_query(request):
-        return _throttled(request)
     data = queries.who_funded_my_thesis(viewer)
     funder_ids = [s["funder"]["id"] for s in data["funders"] if s["gives"]]
     trail = queries.trail(funder_ids=funder_ids, currency=request.GET.get("devise", ""))

@@ -4,29 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from filon.audit.throttle import hit as throttle_hit
+from filon.audit.throttle import limited
 from filon.directory.models import Person
 from filon.directory.privacy import can_find, viewer_for
 from filon.network import charts, queries
 from filon.orgs.models import Organisation
 
 
-def allow_query(user: Any) -> bool:
-    """Count one network query (paths, who-at) against the same per-minute limit as search."""
-    return throttle_hit(f"network:{user.pk}", limit=settings.SEARCHES_PER_MINUTE, window=60)
-
-
-def _throttled(request: HttpRequest) -> HttpResponse:
-    return render(request, "network/throttled.html", status=429)
-
-
 @require_GET
+@limited("people")
 def ego(request: HttpRequest) -> HttpResponse:
     """GET /reseau/: the viewer's neighbourhood, 1 or 2 hops, filtered by kind of tie."""
     viewer = viewer_for(request.user)
@@ -58,14 +49,13 @@ def ego(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@limited("people")
 def person_paths(request: HttpRequest, pk: int) -> HttpResponse:
     """GET /reseau/chemins/<id>/: the viewer's top-3 introduction paths to a person."""
     viewer = viewer_for(request.user)
     person = Person.objects.filter(pk=pk).first()
     if person is None or not can_find(viewer, person):
         raise Http404
-    if not allow_query(request.user):
-        return _throttled(request)
     try:
         paths = queries.paths_to_person(viewer, pk)
     except queries.NoSource:
@@ -90,14 +80,13 @@ def organisations(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@limited("people")
 def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     """GET /organisations/<id>/: who we know there (now, before, funded) and the viewer's paths."""
     viewer = viewer_for(request.user)
     org = Organisation.objects.filter(pk=pk).first()
     if org is None:
         raise Http404
-    if not allow_query(request.user):
-        return _throttled(request)
     who = queries.who_at(viewer, pk)
     try:
         paths = queries.paths_to_org(viewer, pk)

@@ -18,11 +18,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from filon.audit import throttle
 from filon.audit.actions import record
-from filon.audit.throttle import hit as throttle_hit
 from filon.core.text import fold
 from filon.directory.models import ContactReveal, Person, Skill
-from filon.directory.privacy import can_find, viewer_for
+from filon.directory.privacy import can_find, may_introduce, viewer_for
 from filon.network.models import Tie, TieKind
 from filon.orgs.models import Organisation, Sector
 from filon.outreach import links
@@ -45,8 +45,6 @@ from filon.outreach.models import (
 )
 from filon.outreach.queries import pending_between, pending_introduction, shared_email
 
-#: Contact and introduction requests one member may send per day (anti-spam).
-REQUESTS_PER_DAY = 10
 #: Follow-up reminders sent at most, REMINDER_DAYS apart.
 MAX_REMINDERS = 2
 #: Strength of the tie an introduction creates (0 to 1): a first, vouched-for contact.
@@ -103,8 +101,11 @@ def _person_of(user: Any) -> Person:
 
 
 def _count_request(user: Any) -> None:
-    if not throttle_hit(f"outreach:{user.pk}", limit=REQUESTS_PER_DAY, window=86_400):
-        raise TooMany
+    """Spend one contact or introduction request of the member's day (FILON_REQUESTS_PER_DAY)."""
+    try:
+        throttle.spend(user, "requests")
+    except throttle.LimitReached as exc:
+        raise TooMany(exc.message) from None
 
 
 def _clean_text(text: str) -> str:
@@ -152,6 +153,7 @@ def post_ask(
     skills: Iterable[Skill | str] = (),
 ) -> Ask:
     person = _person_of(user)
+    throttle.spend(user, "asks")  # past FILON_ASKS_PER_DAY: LimitReached, answered 429
     with transaction.atomic():
         ask = Ask.objects.create(
             person=person, kind=kind, title=title.strip(), text=text.strip(), deadline=deadline
@@ -195,6 +197,7 @@ def post_offer(
     skills: Iterable[Skill | str] = (),
 ) -> Offer:
     person = _person_of(user)
+    throttle.spend(user, "offers")  # past FILON_OFFERS_PER_DAY: LimitReached, answered 429
     with transaction.atomic():
         offer = Offer.objects.create(
             person=person,
@@ -423,7 +426,7 @@ def request_introduction(
     people = {requester.pk, connector.pk, target.pk}
     if len(people) < 3 or not can_find(viewer, connector) or not can_find(viewer, target):
         raise NotAllowed
-    if connector.intermediary_opt_out:
+    if not may_introduce(connector):
         raise OutreachError(_("Cette personne ne souhaite pas servir d'intermédiaire."))
     if recipient_for(connector) is None or recipient_for(target) is None:
         raise Unreachable

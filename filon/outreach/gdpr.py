@@ -1,6 +1,6 @@
 """The outreach part of a member's personal data (GDPR): what the export shows and what
-erasure removes. Called by :func:`filon.directory.actions.erase_person` and
-:func:`filon.directory.queries.personal_data`, inside their transaction."""
+erasure removes, registered with :mod:`filon.directory.gdpr` (run inside the caller's
+transaction)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from typing import Any
 
 from django.db.models import Q
 
+from filon.directory.gdpr import Part, Subject, register
 from filon.directory.models import Person
 from filon.outreach.models import (
     INTRO_PENDING,
     ActionLink,
     Ask,
     ContactRequest,
+    HelpEntry,
     HelpLedger,
     Introduction,
     IntroStatus,
@@ -74,3 +76,36 @@ def erase(person: Person) -> None:
     Introduction.objects.filter(
         Q(requester=person) | Q(connector=person) | Q(target=person), status__in=INTRO_PENDING
     ).update(status=IntroStatus.WITHDRAWN)
+
+
+def _export(subject: Subject) -> dict[str, Any] | None:
+    return personal_data(subject.person) if subject.person is not None else None
+
+
+def _erase(subject: Subject) -> None:
+    if subject.person is not None:
+        erase(subject.person)
+        # Help given or received names the person on the other member's ledger: it goes.
+        HelpEntry.objects.filter(Q(helper=subject.person) | Q(helped=subject.person)).delete()
+
+
+register(
+    Part(
+        key="outreach",
+        models=(
+            "outreach.Ask",
+            "outreach.Offer",
+            "outreach.ContactRequest",
+            "outreach.Introduction",
+            "outreach.ActionLink",
+            "outreach.HelpEntry",
+            "outreach.HelpLedger",
+        ),
+        export=_export,
+        erase=_erase,
+        kept=(
+            "Les demandes de contact et de présentation reçues par d'autres, sans son message : "
+            "elles font partie de leur historique."
+        ),
+    )
+)

@@ -2,7 +2,7 @@
 
 Who may see what comes from :mod:`filon.directory.privacy`: asks and offers follow
 :func:`~filon.directory.privacy.can_see_outreach`; the people listed are those the viewer
-may find (:func:`filon.directory.queries.visible_people`). Contact details appear in one
+may find (:func:`filon.directory.privacy.findable`). Contact details appear in one
 place only, :func:`shared_contact`: to the two people a completed exchange put in touch.
 """
 
@@ -15,8 +15,14 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from filon.directory.models import ContactKind, ContactPoint, Person
-from filon.directory.privacy import Viewer, can_see_help_counts, can_see_outreach
-from filon.directory.queries import visible_people
+from filon.directory.privacy import (
+    Viewer,
+    can_see_help_counts,
+    can_see_outreach,
+    findable,
+    is_staff,
+    viewer_for,
+)
 from filon.outreach.mail import account_of
 from filon.outreach.models import (
     INTRO_PENDING,
@@ -41,7 +47,7 @@ def open_asks(user: Any) -> QuerySet[Ask]:
     """Open asks, deadline not passed, of the people the user may find; newest first."""
     today = timezone.localdate()
     return _tags(
-        Ask.objects.filter(status=AskStatus.OPEN, person__in=visible_people(user))
+        Ask.objects.filter(status=AskStatus.OPEN, person__in=_authors(user))
         .filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
         .order_by("-created_at", "-pk")
     )
@@ -49,7 +55,7 @@ def open_asks(user: Any) -> QuerySet[Ask]:
 
 def active_offers(user: Any) -> QuerySet[Offer]:
     return _tags(
-        Offer.objects.filter(is_active=True, person__in=visible_people(user)).order_by(
+        Offer.objects.filter(is_active=True, person__in=_authors(user)).order_by(
             "-created_at", "-pk"
         )
     )
@@ -57,7 +63,7 @@ def active_offers(user: Any) -> QuerySet[Offer]:
 
 def ask_for(user: Any, pk: int) -> Ask | None:
     """One ask, whatever its state, when the viewer may see its author's asks."""
-    ask = _tags(Ask.objects.filter(pk=pk, person__in=visible_people(user))).first()
+    ask = _tags(Ask.objects.filter(pk=pk, person__in=_authors(user))).first()
     if ask is None:
         return None
     # Closed asks stay readable by their author (and staff), not listed to others.
@@ -66,14 +72,17 @@ def ask_for(user: Any, pk: int) -> Ask | None:
     return ask
 
 
+def _authors(user: Any) -> QuerySet[Person]:
+    """Whose asks and offers the user may read: the people they may find, paying or not."""
+    return findable(viewer_for(user, with_dues=False))
+
+
 def _author_or_staff(user: Any, person_id: int) -> bool:
-    return person_id == getattr(user, "person_id", None) or bool(
-        getattr(user, "is_association_staff", False)
-    )
+    return person_id == getattr(user, "person_id", None) or is_staff(user)
 
 
 def offer_for(user: Any, pk: int) -> Offer | None:
-    offer = _tags(Offer.objects.filter(pk=pk, person__in=visible_people(user))).first()
+    offer = _tags(Offer.objects.filter(pk=pk, person__in=_authors(user))).first()
     if offer is None:
         return None
     if not offer.is_active and not _author_or_staff(user, offer.person_id):

@@ -23,7 +23,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from filon.directory.models import Person
-from filon.directory.privacy import Viewer, can_find, viewer_for
+from filon.directory.privacy import (
+    Viewer,
+    can_introduce_through,
+    intermediaries,
+    viewer_for,
+)
 from filon.directory.queries import find_person
 from filon.network.models import Tie
 from filon.outreach import actions, links, matching, queries
@@ -446,25 +451,22 @@ def _connector_choices(request: HttpRequest, me: Person, target: Person) -> list
     # The network graph's best introduction paths first: the first person on each.
     for path in matching.introduction_paths(viewer, target.pk, k=3):
         other = Person.objects.filter(pk=path["connector_id"]).first()
-        if other is not None and not other.intermediary_opt_out and other.pk != me.pk:
+        if other is not None and can_introduce_through(viewer, other):
             seen.setdefault(other.pk, {"person": other, "why": path["why"], "route": path["route"]})
     for tie in ties[:200]:
         other = tie.target_person if tie.source_person_id == me.pk else tie.source_person
-        if other.pk in (me.pk, target.pk) or other.intermediary_opt_out:
-            continue
-        if can_find(viewer, other):
+        if other.pk != target.pk and can_introduce_through(viewer, other):
             seen.setdefault(other.pk, {"person": other, "why": tie.get_kind_display()})
     query = (request.GET.get("q") or "").strip()[:100]
     results: list[dict[str, Any]] = []
     if query:
-        from filon.directory.search import SearchParams, allow_search, search
+        from filon.audit import throttle
+        from filon.directory.search import SearchParams, search
 
-        if allow_search(request.user):
+        if throttle.allowed(request.user, "people"):
             page = search(viewer, SearchParams(query=query), per_page=10)
             ids = [row.id for row in page.results if row.id not in (me.pk, target.pk)]
-            people = {
-                p.pk: p for p in Person.objects.filter(pk__in=ids, intermediary_opt_out=False)
-            }
+            people = {p.pk: p for p in intermediaries(viewer).filter(pk__in=ids)}
             results = [
                 {"person": people[row.id], "why": " ".join(row.promos)}
                 for row in page.results

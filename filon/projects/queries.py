@@ -19,7 +19,7 @@ from filon.core import evidence
 from filon.core.taxonomy import by_code
 from filon.core.text import fold
 from filon.directory.models import Person
-from filon.directory.privacy import Viewer
+from filon.directory.privacy import Viewer, as_person
 from filon.projects.models import (
     BLOCKS,
     Competence,
@@ -269,7 +269,7 @@ def scenario_page(viewer: Viewer, pk: int, *, today: date | None = None) -> dict
 
 def personal_data(person: Person) -> dict[str, Any]:
     """The project part of the GDPR export."""
-    viewer = Viewer(-1, person.pk, False, False)
+    viewer = as_person(person.pk, with_dues=False)
     data = my_project(viewer)
     return {
         "competences": [

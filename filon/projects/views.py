@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from filon.audit import throttle
 from filon.core.taxonomy import by_code, search
 from filon.core.text import fold
 from filon.directory.models import Person
@@ -157,6 +158,7 @@ def scenario(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Hypothèse ajoutée."))
             return redirect("projects:scenario", pk)
+    throttle.spend(request.user, "people")  # the ranked contacts name people
     targeted = contacts.targeted_contacts(viewer, pk, top=20)
     return render(
         request,

@@ -82,12 +82,12 @@ def test_typing_past_the_rate_limit_shows_the_message(page: Any, screenshots: Pa
     from django.test import override_settings
 
     _log_in(page, BERNARD_EMAIL, BERNARD_PASSWORD)
-    with override_settings(SEARCHES_PER_MINUTE=1):
+    with override_settings(PEOPLE_PER_MINUTE=1):
         page.goto("/annuaire/")  # the one search allowed this minute
         page.get_by_role("searchbox").press_sequentially("vasseur", delay=20)
         # htmx swaps the 429 answer in too (hx-on::before-swap on the section): the member
         # is told why.
-        expect(page.locator(".search-throttled")).to_have_text(
-            "Trop de recherches en une minute : réessayez dans un instant."
+        expect(page.locator(".search-throttled")).to_contain_text(
+            "Limite atteinte : 1 consultations de l'annuaire par minute."
         )
         page.screenshot(path=str(screenshots / "search-throttled.png"), full_page=True)

@@ -29,7 +29,8 @@ def offer(person: Person, *, active: bool = True) -> Offer:
 @dataclass
 class Network:
     cast: Cast
-    helpers: set[int]  # what the ORM says: found, with at least one active offer
+    helpers: set[int]  # what the ORM says: found by members, with at least one active offer
+    hidden: int  # a helper who opted out of the directory: found by staff only
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def network(cast: Cast, make_person: Any) -> Network:
         .values_list("pk", flat=True)
     )
     assert helpers == {one.pk, two.pk, cast.person.pk}
-    return Network(cast, helpers)
+    return Network(cast, helpers, hidden.pk)
 
 
 def _help_facet(page: Any) -> dict[str, int]:
@@ -65,8 +66,11 @@ def test_the_count_equals_an_orm_count_at_every_audience_level(
     network: Network, level: int
 ) -> None:
     page = search(audience(level), SearchParams(), per_page=1000)
-    assert page.total == Person.objects.filter(directory_opt_out=False).count()
-    assert _help_facet(page) == {OFFERS_HELP: len(network.helpers)}
+    # Staff find everyone, the opted-out helper too; members do not.
+    people = Person.objects.all() if level == 2 else Person.objects.filter(directory_opt_out=False)
+    assert page.total == people.count()
+    helpers = network.helpers | ({network.hidden} if level == 2 else set())
+    assert _help_facet(page) == {OFFERS_HELP: len(helpers)}
 
 
 def test_filtering_returns_exactly_the_helpers(network: Network) -> None:
@@ -134,5 +138,8 @@ def test_the_cli_filters_on_offers_of_help(network: Network) -> None:
     result = CliRunner().invoke(app, ["search", "--offers-help", "--limit", "100", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert {r["id"] for r in data["results"]} == network.helpers
-    assert data["facets"]["aide"][0]["count"] == len(network.helpers)
+    # The command searches as staff: the opted-out helper too, marked.
+    staff_finds = network.helpers | {network.hidden}
+    assert {r["id"] for r in data["results"]} == staff_finds
+    assert [r["opted_out"] for r in data["results"] if r["id"] == network.hidden] == [True]
+    assert data["facets"]["aide"][0]["count"] == len(staff_finds)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -176,7 +177,7 @@ def test_the_api_sends_the_prefilled_message_and_answers(cast: Cast) -> None:
 
 
 def test_requests_per_day_are_limited(cast: Cast, make_person, make_user) -> None:  # type: ignore[no-untyped-def]
-    for i in range(actions.REQUESTS_PER_DAY):
+    for i in range(settings.REQUESTS_PER_DAY):
         other = make_user(person=make_person(f"P{i}"))
         actions.send_contact_request(cast.a, other.person, message="Bonjour")
     last = make_user(person=make_person("Dernier"))
@@ -184,4 +185,5 @@ def test_requests_per_day_are_limited(cast: Cast, make_person, make_user) -> Non
         f"/entraide/ecrire/{last.person.pk}/", {"message": "Bonjour", "language": "fr"}
     )
     assert response.status_code == 400
-    assert "beaucoup de demandes" in response.content.decode()
+    text = response.content.decode()
+    assert f"Limite atteinte : {settings.REQUESTS_PER_DAY} demandes de contact" in text

@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from filon.directory.models import Affiliation, Person
-from filon.directory.privacy import ANONYMOUS, Viewer, is_owner
+from filon.directory.privacy import Viewer, is_owner, viewer_for
 
 register = template.Library()
 
@@ -43,10 +43,7 @@ def outreach_profile(context: dict[str, Any], person: Person) -> dict[str, Any]:
 def _member_viewer(user: Any) -> Viewer:
     """The viewer, without the dues lookup: what the profile section shows (asks, offers,
     help counts, the ways to get in touch) is for every signed-in member, paying or not."""
-    if not getattr(user, "is_authenticated", False):
-        return ANONYMOUS
-    staff = bool(getattr(user, "is_association_staff", False))
-    return Viewer(user.pk, getattr(user, "person_id", None), staff, staff)
+    return viewer_for(user, with_dues=False)
 
 
 @register.inclusion_tag("outreach/_home_placeholder.html")
