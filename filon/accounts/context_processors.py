@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
 from django.http import HttpRequest
 
 
 def accounts(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-
-    def can_use_admin() -> bool:
-        """Staff with at least one thing to do there (a superuser, or some model rights):
-        anyone else would only meet Django's « no permission » page."""
-        if user is None or not (user.is_active and user.is_staff):
-            return False
-        return bool(admin.site.get_app_list(request))
-
+    # Who can do something in Django's admin: the administrators. Staff accounts have no model
+    # rights there (the role decides Django's flags, and the admin's account form grants none),
+    # so for them the link would only open Django's « no permission » page.
+    can_use_admin = bool(user is not None and user.is_active and user.is_superuser)
     return {"can_use_admin": can_use_admin}

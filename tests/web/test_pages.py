@@ -76,11 +76,18 @@ def test_pages_are_in_french_by_default(client: Client, db: None) -> None:
     assert '<html lang="fr">' in client.get(LOGIN).content.decode()
 
 
-def test_staff_see_the_administration_link_and_open_the_admin(staff_client: Client) -> None:
-    html = staff_client.get("/").content.decode()
+def test_admins_see_the_administration_link_and_open_the_admin(client: Client, db: None) -> None:
+    client.force_login(User.objects.create_superuser("admin@example.org", "x"))
+    html = client.get("/").content.decode()
     assert 'href="/admin/"' in html
     assert "Administration" in html
-    assert staff_client.get("/admin/").status_code == 200
+    assert client.get("/admin/").status_code == 200
+
+
+def test_staff_without_admin_rights_see_no_administration_link(staff_client: Client) -> None:
+    # The admin would only show them Django's « no permission » page.
+    html = staff_client.get("/").content.decode()
+    assert 'href="/admin/"' not in html
 
 
 def test_member_sees_no_administration_and_is_turned_away_from_it(
