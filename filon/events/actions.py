@@ -14,7 +14,7 @@ from filon.directory.models import Person
 from filon.directory.privacy import is_staff
 from filon.events.models import Event, EventAttendance, Registration
 from filon.network.models import Tie, TieKind
-from filon.outreach.mail import send_to, site_url
+from filon.ops.notify import send_to, site_url
 
 #: Strength of a tie declared after meeting at an event: weak, but real.
 EVENT_TIE_STRENGTH = 0.3

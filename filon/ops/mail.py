@@ -127,7 +127,7 @@ def deliver(payload: dict[str, Any], attempt: int = 1, *, can_defer: bool = True
     except Deferred as exc:
         if attempt < MAX_ATTEMPTS and can_defer:
             delay = RETRY_DELAYS[attempt - 1]
-            from filon.ops.tasks import send_email
+            from filon.ops.queue import send_email
 
             run_after = timezone.now() + timedelta(seconds=delay)
             send_email.using(run_after=run_after).enqueue(payload, attempt + 1)
@@ -166,6 +166,6 @@ def _record(
 def send_message(message: EmailMessage, name: str) -> None:
     """Queue ``message`` (``name``: its template, for the records) for the worker to send,
     once the current transaction commits (at once outside a transaction)."""
-    from filon.ops.tasks import enqueue, send_email
+    from filon.ops.queue import enqueue, send_email
 
     enqueue(send_email, serialize(message, name))

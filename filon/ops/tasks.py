@@ -1,57 +1,22 @@
 """Filon's background tasks (Django's task framework, the database backend) and how to queue
 them.
 
-Other parts of Filon queue work with :func:`enqueue`::
-
-    from filon.ops.tasks import enqueue, send_email
-    enqueue(send_email, payload)            # after the current transaction commits
-
-or send an e-mail with :func:`filon.ops.mail.send_message`. ``filon worker`` runs the queue
+Other parts of Filon queue work with :func:`filon.ops.queue.enqueue` and send e-mail with
+:func:`filon.ops.mail.send_message` (both below the domain apps); this module holds the periodic
+jobs' task and bodies, which call into the apps. ``filon worker`` runs the queue
 and the periodic jobs of :mod:`filon.ops.schedule`; the test suite runs tasks at once.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
-from django_tasks import default_task_backend, task
-from django_tasks.base import Task
+from django_tasks import task
+
+from filon.ops.queue import can_defer, enqueue, send_email  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
-
-
-def enqueue(task_: Task[Any, Any], *args: Any, on_commit: bool = True, **kwargs: Any) -> None:
-    """Queue ``task_`` with JSON-serialisable arguments.
-
-    With ``on_commit`` (the default), the task is queued once the current transaction commits,
-    so a rolled-back action queues nothing; outside a transaction it is queued at once.
-    """
-    if on_commit:
-        after_commit(lambda: task_.enqueue(*args, **kwargs))
-    else:
-        task_.enqueue(*args, **kwargs)
-
-
-def after_commit(queue: Callable[[], Any]) -> None:
-    """Run ``queue`` once the current transaction commits (at once outside a transaction)."""
-    transaction.on_commit(queue, robust=True)
-
-
-def can_defer() -> bool:
-    """Whether the configured backend runs tasks later (the database) or at once (tests)."""
-    return bool(default_task_backend.supports_defer)
-
-
-@task()
-def send_email(payload: dict[str, Any], attempt: int = 1) -> dict[str, Any]:
-    """Send one e-mail, retried with back-off (see :mod:`filon.ops.mail`)."""
-    from filon.ops.mail import deliver
-
-    return deliver(payload, attempt, can_defer=can_defer())
 
 
 @task()
@@ -79,24 +44,11 @@ def send_reminders() -> dict[str, Any]:
     return dict(send_due_reminders())
 
 
-OUTBOX_PRUNE = "filon.audit.outbox"
-
-
 def prune_outbox(days: int) -> dict[str, Any]:
-    """Outbox retention: ``filon.audit.outbox.prune(days)``, when that module exists.
+    """Outbox retention: :func:`filon.audit.outbox.prune` (mail older than ``days`` goes)."""
+    from filon.audit import outbox
 
-    The hook for the outbox's retention: until ``filon.audit.outbox`` provides ``prune``, the
-    job records that it had nothing to call.
-    """
-    try:
-        module = importlib.import_module(OUTBOX_PRUNE)
-    except ModuleNotFoundError:
-        return {"skipped": f"{OUTBOX_PRUNE} is not installed"}
-    prune = getattr(module, "prune", None)
-    if prune is None:
-        return {"skipped": f"{OUTBOX_PRUNE}.prune does not exist"}
-    result = prune(days)
-    return result if isinstance(result, dict) else {"pruned": result}
+    return dict(outbox.prune(days))
 
 
 def compact_index() -> dict[str, Any]:

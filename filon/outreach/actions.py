@@ -24,9 +24,9 @@ from filon.core.text import fold
 from filon.directory.models import ContactReveal, Person, Skill
 from filon.directory.privacy import can_find, may_introduce, viewer_for
 from filon.network.models import Tie, TieKind
+from filon.ops.notify import account_of, recipient_for, send_to, site_url
 from filon.orgs.models import Organisation, Sector
 from filon.outreach import links
-from filon.outreach.mail import account_of, recipient_for, send_to, site_url
 from filon.outreach.models import (
     INTRO_PENDING,
     ActionLink,

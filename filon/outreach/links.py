@@ -16,7 +16,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from filon.outreach.mail import site_url
+from filon.ops.notify import site_url
 from filon.outreach.models import ActionLink, Answer, ContactRequest, Introduction, LinkPurpose
 
 SALT = "filon.outreach.action-link"

@@ -23,7 +23,7 @@ from filon.directory.privacy import (
     is_staff,
     viewer_for,
 )
-from filon.outreach.mail import account_of
+from filon.ops.notify import account_of
 from filon.outreach.models import (
     INTRO_PENDING,
     Ask,

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from filon.directory.models import Affiliation, Person
-from filon.outreach.mail import language_of
+from filon.ops.notify import language_of
 from filon.outreach.models import Ask, Offer
 
 

@@ -20,7 +20,7 @@ from filon.network.models import Tie
 
 @pytest.fixture(autouse=True)
 def _send_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("filon.ops.tasks.after_commit", lambda send: send())
+    monkeypatch.setattr("filon.ops.queue.after_commit", lambda send: send())
 
 
 def client_for(user: User | None) -> Client:

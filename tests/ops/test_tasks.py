@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.test.utils import override_settings
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -47,7 +48,7 @@ def test_an_email_waits_in_the_queue_until_the_worker_sends_it(
     assert mail.outbox == []
     waiting = DBTaskResult.objects.get()
     assert waiting.status == TaskResultStatus.READY
-    assert waiting.task_path == "filon.ops.tasks.send_email"
+    assert waiting.task_path == "filon.ops.queue.send_email"
 
     assert worker().run_once() == 1
     [sent] = mail.outbox
@@ -143,7 +144,7 @@ def test_outreach_emails_go_through_the_queue(
     make_person: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from filon.outreach.mail import send_to
+    from filon.ops.notify import send_to
 
     person = make_person("Claire", "Dumas")
     with django_capture_on_commit_callbacks(execute=True):
@@ -187,7 +188,7 @@ def test_the_worker_runs_the_periodic_jobs_through_the_commands_functions(
     assert all(j.last_finished is not None and not j.last_error for j in jobs.values())
     assert jobs["outreach_expire"].last_result["contact_requests"] == 2
     outbox = jobs["outbox_prune"].last_result
-    assert "skipped" in outbox or "pruned" in outbox
+    assert "files_removed" in outbox
     assert schedule.overdue() == []
     PeriodicJob.objects.update(next_run=timezone.now() - timedelta(hours=1))
     assert len(schedule.overdue()) == len(jobs)
@@ -212,17 +213,18 @@ def test_index_compaction_job_writes_a_snapshot_only_when_the_log_grew(
     assert loader().status()["snapshot_seq"] == loader().status()["log_seq"]
 
 
-def test_outbox_retention_calls_the_audit_outbox_when_there_is_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import sys
-    import types
+def test_outbox_retention_deletes_the_mail_older_than_its_days(tmp_path: Any) -> None:
+    import os
+    import time
 
-    module = types.ModuleType(tasks.OUTBOX_PRUNE)
-    seen: list[int] = []
-    module.prune = lambda days: seen.append(days) or 7  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, tasks.OUTBOX_PRUNE, module)
-    assert tasks.prune_outbox(30) == {"pruned": 7} and seen == [30]
+    old, new = tmp_path / "old.log", tmp_path / "new.log"
+    old.write_text("old")
+    new.write_text("new")
+    past = time.time() - 40 * 86_400
+    os.utime(old, (past, past))
+    with override_settings(EMAIL_FILE_PATH=tmp_path):
+        assert tasks.prune_outbox(30) == {"files_removed": 1, "days": 30}
+    assert not old.exists() and new.exists()
 
 
 def test_old_finished_tasks_are_pruned(

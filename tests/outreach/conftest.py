@@ -29,7 +29,7 @@ ROLES = ("a", "b", "c", "x", "staff", "anonymous")
 @pytest.fixture(autouse=True)
 def _send_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The test database never commits: send queued e-mails at once instead of on commit."""
-    monkeypatch.setattr("filon.ops.tasks.after_commit", lambda send: send())
+    monkeypatch.setattr("filon.ops.queue.after_commit", lambda send: send())
 
 
 @dataclass

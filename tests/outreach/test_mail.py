@@ -14,7 +14,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from filon.outreach.mail import render_message, send_to
+from filon.ops.notify import render_message, send_to
 
 TEMPLATES = (
     Path(__file__).resolve().parents[2] / "filon" / "outreach" / "templates" / "outreach" / "email"

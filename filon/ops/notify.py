@@ -1,7 +1,10 @@
-"""Filon's e-mails: rendered from templates in the recipient's language, sent after commit.
+"""E-mail to a person of the directory: rendered from templates in the recipient's language,
+queued after commit. It stands below the domain apps (outreach, events… use it) and imports
+none of them.
 
-Every message has a plain-text and an HTML part (``outreach/email/<name>.txt`` and
-``.html``, the subject in ``<name>_subject.txt``), is written in the recipient's
+Every message has a plain-text and an HTML part (``<folder>/<name>.txt`` and ``.html``, the
+subject in ``<name>_subject.txt``; the folder defaults to ``outreach/email``, where the
+notifications' templates live), is written in the recipient's
 ``User.language`` (French for people without an account), and goes out through Django's
 configured backend only once the action that sends it has committed: a rolled-back action
 sends nothing. Messages go through the task queue (:mod:`filon.ops.mail`): `filon worker` sends
@@ -72,24 +75,29 @@ def site_url(name: str, *args: Any) -> str:
     return absolute(reverse(name, args=args))
 
 
-def render_message(name: str, context: dict[str, Any], language: str) -> tuple[str, str, str]:
+FOLDER = "outreach/email"
+
+
+def render_message(
+    name: str, context: dict[str, Any], language: str, *, folder: str = FOLDER
+) -> tuple[str, str, str]:
     """(subject, text, html) of a message, rendered in ``language``."""
     with translation.override(language):
         full = {"site_url": settings.SITE_URL, "language": language, **context}
-        subject = " ".join(render_to_string(f"outreach/email/{name}_subject.txt", full).split())
-        text = render_to_string(f"outreach/email/{name}.txt", full)
-        html = render_to_string(f"outreach/email/{name}.html", full)
+        subject = " ".join(render_to_string(f"{folder}/{name}_subject.txt", full).split())
+        text = render_to_string(f"{folder}/{name}.txt", full)
+        html = render_to_string(f"{folder}/{name}.html", full)
     return subject, text, html
 
 
-def send_to(person: Person, name: str, context: dict[str, Any]) -> bool:
+def send_to(person: Person, name: str, context: dict[str, Any], *, folder: str = FOLDER) -> bool:
     """Queue one message to ``person``; False when Filon has no address for them."""
     recipient = recipient_for(person)
     if recipient is None:
         log.warning("no e-mail address for person %s: %s not sent", person.pk, name)
         return False
     subject, text, html = render_message(
-        name, {"recipient": recipient, **context}, recipient.language
+        name, {"recipient": recipient, **context}, recipient.language, folder=folder
     )
     message = EmailMultiAlternatives(
         subject,
