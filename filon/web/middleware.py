@@ -17,16 +17,17 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 
+from filon.directory.privacy import is_staff
+
 #: API paths without personal data: the OpenAPI schema and its documentation page.
 PUBLIC_API_PATHS = ("/api/openapi.json", "/api/docs")
 
 
 def body_limit(request: HttpRequest) -> int:
     """The largest body, in bytes, that ``request`` may send."""
-    if request.path_info.startswith(tuple(settings.UPLOAD_PATH_PREFIXES)):
-        user = getattr(request, "user", None)
-        if user is not None and getattr(user, "is_association_staff", False):
-            return int(settings.UPLOAD_BODY_MAX_BYTES)
+    uploading = request.path_info.startswith(tuple(settings.UPLOAD_PATH_PREFIXES))
+    if uploading and is_staff(getattr(request, "user", None)):
+        return int(settings.UPLOAD_BODY_MAX_BYTES)
     return int(settings.REQUEST_BODY_MAX_BYTES)
 
 
