@@ -48,9 +48,12 @@ INVALID = "Requête invalide (invalid request)"
 
 
 def _where(loc: Any) -> str:
-    return ".".join(str(part) for part in loc if part != "data" and not isinstance(part, int)) or (
-        "body"
-    )
+    """Where a refused value is, ``query.person_id`` or ``body.title``: without the name of the
+    view's body argument nor the positions in a list."""
+    parts = list(loc)
+    if parts[:1] == ["body"]:
+        del parts[1:2]
+    return ".".join(str(p) for p in parts if not isinstance(p, int)) or "body"
 
 
 @api.exception_handler(ValidationError)
