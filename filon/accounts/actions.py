@@ -127,16 +127,18 @@ def _mail(name: str, email: str, language: str = "fr") -> Any:
     )
 
 
-def export_for_staff(actor: User, account: User) -> dict[str, Any]:
-    """A member's GDPR export, downloaded by the staff from their profile (logged)."""
-    from filon.directory.actions import export_personal_data
+def export_for_staff(actor: User, person: Any) -> dict[str, Any]:
+    """A person's GDPR export (their account's too, if they have one), downloaded by the staff
+    from their profile (logged); people without an account have their data exported too."""
+    from filon.directory.queries import personal_data
 
+    account = User.objects.filter(person=person).first()
     with transaction.atomic():
-        data = export_personal_data(account)
+        data = personal_data(account, person=person)
         record(
             "gdpr.export.staff",
             actor=actor,
-            target=account.person if account.person_id else account,
-            account_id=account.pk,
+            target=person,
+            account_id=account.pk if account is not None else None,
         )
     return data

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.conf import settings
 
+from filon.directory.privacy import is_staff
+
 
 def second_factor_required() -> bool:
     return bool(getattr(settings, "STAFF_MFA", False))
@@ -26,11 +28,7 @@ def has_second_factor(user: Any) -> bool:
 
 def needs_second_factor(user: Any) -> bool:
     """Staff and admins need one whenever the requirement is on."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and (getattr(user, "is_association_staff", False) or getattr(user, "is_staff", False))
-        and second_factor_required()
-    )
+    return is_staff(user) and second_factor_required()
 
 
 def blocked_for_second_factor(user: Any) -> bool:

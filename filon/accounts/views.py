@@ -3,10 +3,8 @@ staff need, and the staff's « Comptes » page."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from allauth.account import views as allauth_views
@@ -16,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, QuerySet
@@ -32,22 +29,11 @@ from filon.accounts.forms import AccountSearchForm, EmailForm, TokenForm
 from filon.accounts.models import AccountState, ApiToken, User, normal_email
 from filon.core.text import fold
 from filon.directory.models import ContactKind, ContactPoint, Person
+from filon.directory.privacy import staff_required
 
 PER_PAGE = 50
 #: Above this many people, the staff page hands the batch to the task queue (or the command).
 PAGE_BATCH_LIMIT = 200
-
-
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The association's staff only (members get 403)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(request.user, "is_association_staff", False):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 # -- first login and activation -----------------------------------------------------------
@@ -178,14 +164,11 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 
 def _task_queue() -> Callable[..., None] | None:
     """How to queue a batch of invitations in the background, when Filon has a task queue
-    (:mod:`filon.ops`, Django's task framework); None otherwise (the command is the way)."""
-    if not getattr(settings, "TASKS", None) or importlib.util.find_spec("filon.ops") is None:
+    (:mod:`filon.ops.queue`, Django's task framework); None otherwise (the command is the way)."""
+    if not getattr(settings, "TASKS", None):
         return None
-    try:
-        from filon.accounts.tasks import invite_batch
-        from filon.ops.tasks import enqueue
-    except ImportError:
-        return None
+    from filon.accounts.tasks import invite_batch
+    from filon.ops.queue import enqueue
 
     def queue(**kwargs: Any) -> None:
         enqueue(invite_batch, **kwargs)
@@ -387,10 +370,7 @@ def set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
 def gdpr_export(request: HttpRequest, pk: int) -> HttpResponse:
     """A member's GDPR export (the JSON of `filon gdpr export`), from their profile page."""
     person = get_object_or_404(Person, pk=pk)
-    account = User.objects.filter(person=person).first()
-    if account is None:
-        raise Http404(_("Cette personne n'a pas de compte."))
-    data = actions.export_for_staff(request.user, account)  # type: ignore[arg-type]
+    data = actions.export_for_staff(request.user, person)  # type: ignore[arg-type]
     body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     stamp = timezone.localdate().isoformat()

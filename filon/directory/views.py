@@ -28,6 +28,7 @@ from filon.directory.privacy import (
     Viewer,
     can_erase,
     can_erase_for_others,
+    can_export_for_others,
     is_owner,
     private_sections,
     reveal_counts_towards_limit,
@@ -84,6 +85,7 @@ def _render_profile(
         "profile": profile_data(viewer, person),
         "is_owner": is_owner(viewer, person),
         "can_erase": can_erase_for_others(viewer, person),
+        "can_export": can_export_for_others(viewer, person),
         "private_sections": private_sections(viewer, person),
         **_contacts_context(request, viewer, person, **extra),
     }

@@ -183,9 +183,19 @@ def test_members_cannot_download_someone_elses_export(
     assert url not in member_client.get(f"/annuaire/{other.person.pk}/").content.decode()
 
 
-def test_no_account_no_export(staff_client: Client, make_person: Any) -> None:
+def test_a_person_without_an_account_is_exported_too(
+    staff_client: Client, make_person: Any
+) -> None:
     person: Person = make_person()
-    assert staff_client.get(f"/comptes/personne/{person.pk}/donnees.json").status_code == 404
+    assert (
+        f"/comptes/personne/{person.pk}/donnees.json"
+        in staff_client.get(f"/annuaire/{person.pk}/").content.decode()
+    )
+    response = staff_client.get(f"/comptes/personne/{person.pk}/donnees.json")
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    assert data["account"] is None and data["person"]["id"] == person.pk
+    assert staff_client.get("/comptes/personne/99999999/donnees.json").status_code == 404
 
 
 # -- « Administration » ----------------------------------------------------------------------
