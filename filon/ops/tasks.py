@@ -14,8 +14,6 @@ from typing import Any
 
 from django_tasks import task
 
-from filon.ops.queue import can_defer, enqueue, send_email  # noqa: F401  (re-exported)
-
 log = logging.getLogger(__name__)
 
 
