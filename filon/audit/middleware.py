@@ -30,8 +30,6 @@ def limit_response(request: HttpRequest, exc: LimitReached) -> HttpResponse:
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": exc.message}, status=429)
     else:
-        response = render(
-            request, "audit/limit.html", {"message": exc.message}, status=429
-        )
+        response = render(request, "audit/limit.html", {"message": exc.message}, status=429)
     response["Retry-After"] = str(exc.retry_after)
     return response

@@ -185,5 +185,3 @@ def erase_person(actor: Any, person: Person) -> Person:
     assert subject.person is not None
     erased: Person = subject.person
     return erased
-
-
