@@ -46,7 +46,7 @@ def _person_or_404(request: HttpRequest, person_id: int) -> Any:
 
 @router.get(
     "/people/{person_id}",
-    response=answers(PersonOut, 404, 422),
+    response=answers(PersonOut, 404, 422, 429),
     summary="Une fiche de l'annuaire (sans coordonnées)",
     description="Les rubriques que la personne ne montre pas à l'appelant valent null.",
 )

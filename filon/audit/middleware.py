@@ -28,8 +28,8 @@ def limit_response(request: HttpRequest, exc: LimitReached) -> HttpResponse:
     """429 with the message and ``Retry-After``: JSON for the API, a page elsewhere."""
     response: HttpResponse
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": exc.message}, status=429)
+        response = JsonResponse({"detail": exc.message, "errors": []}, status=429)
     else:
-        response = render(request, "audit/limit.html", {"message": exc.message}, status=429)
+        response = render(request, "429.html", {"status": 429, "message": exc.message}, status=429)
     response["Retry-After"] = str(exc.retry_after)
     return response

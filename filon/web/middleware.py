@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from filon.directory.privacy import is_staff
@@ -62,12 +63,13 @@ class RequestBodyLimitMiddleware:
             )
         limit = body_limit(request)
         if length > limit:
-            return HttpResponse(
-                f"Requête trop volumineuse : {limit} octets au plus.\n"
-                f"Request body too large: {limit} bytes at most.\n",
-                status=413,
-                content_type="text/plain; charset=utf-8",
+            detail = (
+                f"Requête trop volumineuse : {limit} octets au plus. "
+                f"Request body too large: {limit} bytes at most."
             )
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": detail, "errors": []}, status=413)
+            return render(request, "413.html", {"status": 413, "limit": limit}, status=413)
         return self.get_response(request)
 
 
