@@ -373,3 +373,90 @@ def trail(
             raise HttpError(404, "Programme introuvable.")
     data = queries.trail(funder_ids=funder, programme=prog, currency=currency.upper())
     return queries.jsonable(data)
+
+
+class TopicPathOut(Schema):
+    """The caller's cheapest introduction path to a person: its cost and the people between."""
+
+    cost: float
+    people: int
+    intermediaries: list[str]
+
+
+class TopicAlumnusOut(Schema):
+    id: int
+    name: str
+    title: str
+    url: str
+    via: list[str]
+    path: TopicPathOut | None
+
+
+class TopicParticipantOut(Schema):
+    id: int
+    name: str
+    role: str
+    role_label: str
+    coordinator: bool
+    amounts: Amounts
+    url: str
+    alumni: list[TopicAlumnusOut]
+    alumni_count: int
+
+
+class TopicProjectOut(Schema):
+    id: str
+    pk: int
+    acronym: str
+    title: str
+    programme: str
+    programme_id: int | None
+    funder: str
+    funder_id: int | None
+    year: int | None
+    score: float
+    words: list[str]
+    reasons: list[str]
+    amounts: Amounts
+    url: str
+    organisations: list[TopicParticipantOut]
+
+
+class TopicOrganisationOut(Schema):
+    id: int
+    name: str
+    amounts: Amounts
+    projects: int
+    project_acronyms: list[str]
+    url: str
+    alumni: list[TopicAlumnusOut]
+    alumni_count: int
+
+
+class MyTopicOut(Schema):
+    """The funded projects closest to the caller's subject, and who is paid most for it."""
+
+    person_id: int | None
+    pool: int
+    projects: list[TopicProjectOut]
+    organisations: list[TopicOrganisationOut]
+
+
+@router.get(
+    "/money/my-topic",
+    response=answers(MyTopicOut, 404, 422, 429),
+    summary="Qui paie pour mon sujet ?",
+    description="Les projets financés les plus proches de la thèse, des compétences et des "
+    "envies du compte connecté (score, mots en commun, programme, financeur, montants par "
+    "devise, organisations et leur rôle), puis les organisations les plus payées pour ce "
+    "sujet, avec les anciens que le compte peut joindre (meilleur chemin). 404 : compte sans "
+    "fiche dans l'annuaire.",
+)
+def my_topic(request: HttpRequest, top: Annotated[int, Field(ge=1, le=50)] = 20) -> Any:
+    from filon.money import topic
+
+    _check(request)
+    viewer = viewer_for(request.user)
+    if viewer.person_id is None:
+        raise HttpError(404, "Ce compte n'est relié à aucune fiche de l'annuaire.")
+    return queries.jsonable(topic.my_topic(viewer, top=top))

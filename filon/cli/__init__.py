@@ -10,6 +10,7 @@ from filon.cli import (
     association,  # noqa: F401  (filon stats dues / members)
     bench,  # noqa: F401  (the `filon bench …` group)
     bench_scale,  # noqa: F401  (filon bench scale)
+    bench_topic,  # noqa: F401  (filon bench topic)
     core_commands,  # noqa: F401  (registers its commands)
     directory,  # noqa: F401  (filon search)
     exports,  # noqa: F401  (the `filon export …` group)

@@ -1,8 +1,9 @@
-"""Money commands: `filon money org|project|programme`, `filon import funding`,
+"""Money commands: `filon money org|project|programme|topic`, `filon import funding`,
 `filon export ftm`.
 
 Amounts are printed as exact decimal strings, one per currency (``{"EUR": "1058422.50"}``):
-currencies are never added up. The questions read funding data only; they name no person.
+currencies are never added up. The questions read funding data only and name no person, but
+`topic`, which answers as the member given (the alumni that member may see).
 """
 
 from __future__ import annotations
@@ -155,6 +156,49 @@ def money_programme(
 
 
 # -- filon import funding ------------------------------------------------------------------------
+
+
+@money_app.command("topic")
+def money_topic(
+    member: Annotated[str, typer.Option("--member", help="E-mail du membre.")],
+    top: Annotated[int, typer.Option("--top", min=1, max=200, help="Projets affichés.")] = 20,
+    as_json: AsJson = False,
+) -> None:
+    """« Qui paie pour mon sujet ? » : les projets financés proches de la thèse d'un membre,
+    les organisations les plus payées pour ce sujet et les anciens qu'il peut y joindre."""
+    django_setup()
+    from filon.cli.network import _viewer
+    from filon.money import topic
+
+    viewer = _viewer(member)
+    try:
+        data = topic.my_topic(viewer, top=top)
+    except topic.NoSubject:
+        raise _fail(f"« {member} » n'a pas de fiche dans l'annuaire.") from None
+    if as_json:
+        _echo_json(data)
+        return
+    out = Console(highlight=False)
+    table = Table(title="Projets proches de votre sujet", title_justify="left")
+    for label in ("Projet", "Programme", "Score", "Pourquoi", "Montant"):
+        table.add_column(label, justify="right" if label in ("Score", "Montant") else "left")
+    for p in data["projects"]:
+        table.add_row(
+            f"{p['acronym'] or p['id']}",
+            p["programme"],
+            f"{p['score']:.1f}",
+            " ; ".join(p["reasons"]),
+            _money(p["amounts"]),
+        )
+    out.print(table)
+    orgs = Table(title="Qui est le plus payé pour votre sujet", title_justify="left")
+    for label in ("Organisation", "Projets", "Reçu", "Anciens"):
+        orgs.add_column(label, justify="left" if label in ("Organisation", "Anciens") else "right")
+    for o in data["organisations"]:
+        names = ", ".join(a["name"] for a in o["alumni"][:3])
+        more = f" (+{o['alumni_count'] - 3})" if o["alumni_count"] > 3 else ""
+        orgs.add_row(o["name"], str(o["projects"]), _money(o["amounts"]), names + more)
+    out.print(orgs)
 
 
 @import_app.command("funding")

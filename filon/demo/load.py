@@ -26,7 +26,7 @@ from filon.directory.models import (
     ThesisAdvisor,
     ThesisFunding,
 )
-from filon.money.demo import load_demo_money
+from filon.money.demo import load_demo_money, load_demo_topic
 from filon.network.models import Group, GroupMembership, Tie
 from filon.orgs.models import Organisation, Sector
 from filon.outreach.demo import load_demo_outreach
@@ -285,6 +285,7 @@ def load_network(net: Network, *, tick: Callable[[int], None] | None = None) -> 
         load_demo_outreach(personas.get("ingenieur"), personas.get("docteur"))
         # Funders, programmes, projects and grants: "Qui a financé ma thèse ?" has answers.
         load_demo_money(net, org_ids, theses, fundings)
+        load_demo_topic(personas.get("docteur"))
         # Claire's professional project: three scenarios, a dozen meetings (filon.projects).
         load_demo_project(personas.get("docteur"), org_ids)
         record("demo.generate", people=len(people), fingerprint=net.fingerprint())

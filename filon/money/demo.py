@@ -126,3 +126,24 @@ def load_demo_money(
         ]
     )
     load_real_space_grants()
+
+
+#: The demo docteure's thesis abstract, in French and English as theses.fr records carry it:
+#: what « Qui paie pour mon sujet ? » (filon.money.topic) reads besides its title.
+CLAIRE_ABSTRACT = (
+    "Les satellites Sentinel-2 du programme Copernicus observent la Terre tous les cinq jours. "
+    "Cette thèse propose des méthodes de détection de changements dans ces séries temporelles "
+    "d'images pour le suivi de l'occupation des sols : apprentissage profond, masques de "
+    "nuages, cartographie de l'occupation du sol et de la forêt, télédétection multispectrale."
+    "\n\n"
+    "Copernicus Sentinel-2 satellites observe the Earth every five days. This thesis proposes "
+    "change detection methods for satellite image time series to monitor land use and land "
+    "cover: deep learning, cloud masking, land cover and forest mapping, multispectral remote "
+    "sensing and Earth observation services."
+)
+
+
+def load_demo_topic(claire: int | None) -> None:
+    """Give the demo docteure's thesis its abstract (the generated network has none)."""
+    if claire is not None:
+        Thesis.objects.filter(person_id=claire).update(abstract=CLAIRE_ABSTRACT)

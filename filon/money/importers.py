@@ -114,6 +114,7 @@ class ProjectFact:
     signed: date | None = None
     total_cost: Decimal | None = None
     currency: str = ""
+    objective: str = ""
 
 
 @dataclass
@@ -267,6 +268,7 @@ PROJECT_KEYS = (
     "end",
     "signed",
     "total_cost",
+    "objective",
 )
 ORG_KEYS = ("name", "short_name", "identifier", "country", "city", "kind", "activity_type")
 PARTICIPATION_KEYS = ("role", "number", "amount", "currency")
@@ -646,6 +648,7 @@ class MappedImporter(FundingImporter):
             dates["signed"],
             total_cost,
             currency if total_cost is not None else "",
+            objective=get(p.get("objective"))[:20000],
         )
         return GrantRow(
             line,
@@ -852,6 +855,7 @@ class CordisImporter(FundingImporter):
             dates["signed"],
             total,
             "EUR" if total is not None else "",
+            objective=get("objective")[:20000],
         )
         return _CordisProject(fact, cordis_programmes(get("frameworkProgramme"), legal))
 

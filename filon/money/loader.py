@@ -18,6 +18,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,6 +47,7 @@ PROJECT_FIELDS = (
     "signed",
     "total_cost",
     "currency",
+    "objective",
 )
 HOW = {
     "identifier": gettext_lazy("par identifiant"),
@@ -462,6 +464,7 @@ class FundingLoader:
 
     def _update_projects(self) -> None:
         updates = []
+        now = timezone.now()
         for state in self.projects.values():
             if state.pk is None or not state.changed:
                 continue
@@ -471,10 +474,12 @@ class FundingLoader:
                     state.programme.obj.pk if state.programme.obj else None
                 )
             project.funder_id = state.funder_id or (self.funder.id if self.funder else None)
+            # bulk_update skips auto_now: the topic index (filon.money.topic) watches this date.
+            project.updated_at = now
             updates.append(project)
             for name, line in state.changed.items():
                 self.provenance.append((Project(pk=state.pk), line, name, ""))
         if updates:
             Project.objects.bulk_update(
-                updates, [*PROJECT_FIELDS, "programme", "funder"], batch_size=BATCH
+                updates, [*PROJECT_FIELDS, "programme", "funder", "updated_at"], batch_size=BATCH
             )

@@ -108,6 +108,9 @@ class Project(models.Model):
     topic_code = models.CharField(_("code du thème"), max_length=120, blank=True)
     topic = models.CharField(_("thème"), max_length=500, blank=True)
     call = models.CharField(_("appel"), max_length=120, blank=True)
+    objective = models.TextField(
+        _("objectif"), blank=True, help_text=_("Le résumé du projet, quand la source en donne un.")
+    )
     action_type = models.CharField(_("type d'action"), max_length=60, blank=True)
     status = models.CharField(_("état"), max_length=30, blank=True)
     start = models.DateField(_("début"), null=True, blank=True)
@@ -124,7 +127,7 @@ class Project(models.Model):
         verbose_name = _("projet financé")
         verbose_name_plural = _("projets financés")
         ordering = ["-start", "identifier"]
-        indexes = [models.Index(fields=["acronym"])]
+        indexes = [models.Index(fields=["acronym"]), models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
         return f"{self.acronym or self.title} ({self.identifier})"

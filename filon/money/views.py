@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from filon.audit.throttle import limited
 from filon.core.money import format_amount
 from filon.directory.privacy import staff_required, viewer_for
-from filon.money import charts, queries
+from filon.money import charts, queries, topic
 from filon.money.actions import MergeRefused, keep_organisations_separate, merge_organisations
 from filon.money.models import OrgMatchCandidate, OrgMatchStatus, Programme, Project
 from filon.orgs.models import Organisation
@@ -120,6 +120,43 @@ def my_thesis(request: HttpRequest) -> HttpResponse:
         "has_person": viewer.person_id is not None,
     }
     return render(request, "money/my_thesis.html", context)
+
+
+@require_GET
+@limited("people")
+def my_topic(request: HttpRequest) -> HttpResponse:
+    """GET /financements/mon-sujet/: "Qui paie pour mon sujet ?", the funded projects closest
+    to the member's subject, the organisations paid most for it and the alumni there."""
+    viewer = viewer_for(request.user)
+    data = None
+    if viewer.person_id is not None:
+        data = topic.my_topic(viewer)
+    return render(request, "money/my_topic.html", {"data": data})
+
+
+@require_POST
+def topic_scenario(request: HttpRequest) -> HttpResponse:
+    """POST /financements/mon-sujet/scenario/ (organisation=<id> or programme=<id>): a new
+    offer scenario prefilled from the topic, then its page on « Mon projet »."""
+    viewer = viewer_for(request.user)
+    if viewer.person_id is None:
+        raise Http404
+    org = prog = None
+    if request.POST.get("organisation", "").isdigit():
+        org = get_object_or_404(Organisation, pk=int(request.POST["organisation"]))
+    elif request.POST.get("programme", "").isdigit():
+        prog = get_object_or_404(Programme, pk=int(request.POST["programme"]))
+    else:
+        raise Http404
+    scenario = topic.create_scenario(request.user, viewer, organisation=org, programme=prog)
+    messages.success(
+        request,
+        _(
+            "Scénario créé à partir de « Qui paie pour mon sujet ? » : modifiez-le, puis testez "
+            "ses hypothèses."
+        ),
+    )
+    return redirect("projects:scenario", scenario.pk)
 
 
 def _trail_url() -> str:

@@ -9,6 +9,7 @@ The pages, the API and the CLI all read through here, and get the same answers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,6 +198,31 @@ def paths_to_org(viewer: Viewer, org_id: int, *, k: int = 3) -> list[dict[str, A
     )
     words = reasons()
     return [path_json(ctx.index, p, words) for p in paths]
+
+
+def best_paths(viewer: Viewer, person_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The viewer's cheapest introduction path to each of these people, for those in reach
+    (one search for all of them). The caller decides whom the viewer may see; intermediaries
+    follow the graph's own rules (no one who opted out of being one)."""
+    if not viewer.is_authenticated:
+        return {}
+    ctx = _context(viewer, need_source=False)
+    if ctx.source < 0:
+        return {}
+    nodes = {pid: ctx.index.person_node(pid) for pid in set(person_ids)}
+    reached = ctx.index.graph.reach(
+        ctx.source,
+        [n for n in nodes.values() if n is not None],
+        viewer=ctx.source,
+        max_level=ctx.level,
+        max_hops=MAX_HOPS,
+    )
+    words = reasons()
+    return {
+        pid: path_json(ctx.index, reached[node], words)
+        for pid, node in nodes.items()
+        if node is not None and node in reached
+    }
 
 
 def find_organisations(name: str, *, limit: int = 20) -> list[Organisation]:
