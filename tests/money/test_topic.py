@@ -264,3 +264,14 @@ def test_the_demo_docteure_sees_space_and_earth_observation_projects(demo: Any) 
     assert len(h2020) >= 3, [p["acronym"] for p in first]
     assert any("Earth" in r or "Copernicus" in r for p in h2020 for r in p["reasons"])
     assert any(o["alumni"] for o in data["organisations"][:5])
+
+
+def test_a_cordis_project_keeps_its_objective_for_the_ranking(db: None) -> None:
+    from tests.money.conftest import import_cordis
+
+    topic.forget_index()
+    assert import_cordis().written
+    project = Project.objects.get(identifier="990001")
+    assert project.objective.startswith("Fictitious test project")
+    ranked = topic.topic_index().rank(Subject({"abstract": "a fictitious test"}))
+    assert project.pk in [m.id for m in ranked]
