@@ -43,6 +43,7 @@ try:
     ASKS_PER_DAY = env_int("FILON_ASKS_PER_DAY", 10, minimum=1, maximum=1_000_000)
     OFFERS_PER_DAY = env_int("FILON_OFFERS_PER_DAY", 10, minimum=1, maximum=1_000_000)
     REQUESTS_PER_DAY = env_int("FILON_REQUESTS_PER_DAY", 10, minimum=1, maximum=1_000_000)
+    OPPORTUNITIES_PER_DAY = env_int("FILON_OPPORTUNITIES_PER_DAY", 5, minimum=1, maximum=1_000_000)
     # Counters in Redis rather than in the database table (optional).
     REDIS_URL = env_str("FILON_REDIS_URL", "")
     # Mail written to the outbox folder is deleted after this many days (filon.audit.outbox).
@@ -132,6 +133,8 @@ INSTALLED_APPS = [
     "filon.events",
     "filon.money",
     "filon.projects",
+    "filon.groups",
+    "filon.opportunities",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

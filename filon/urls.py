@@ -56,6 +56,8 @@ urlpatterns = [
     path("imports/", include("filon.imports.urls")),
     path("financements/", include("filon.money.urls")),
     path("projet/", include("filon.projects.urls")),
+    path("groupes/", include("filon.groups.urls")),
+    path("opportunites/", include("filon.opportunities.urls")),
     path("sante/", ops_views.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/", include("filon.api.urls", namespace="api")),

@@ -16,6 +16,8 @@ from ninja.security import HttpBearer, django_auth
 from filon import __version__
 from filon.accounts.models import ApiToken
 from filon.api.directory import router as directory_router
+from filon.api.groups import opportunities_router
+from filon.api.groups import router as groups_router
 from filon.api.money import router as money_router
 from filon.api.network import router as network_router
 from filon.api.outreach import router as outreach_router
@@ -114,3 +116,5 @@ api.add_router("", outreach_router)
 api.add_router("", money_router)
 # A member's own offer scenarios and their targeted contacts (private to the member).
 api.add_router("", projects_router)
+api.add_router("", groups_router)
+api.add_router("", opportunities_router)

@@ -11,7 +11,7 @@ A budget with several windows (a burst per minute, a total per day) is spent sho
 first; a use refused by one window does not count against the longer ones.
 
 >>> sorted(BUDGETS)
-['asks', 'offers', 'people', 'requests']
+['asks', 'offers', 'opportunities', 'people', 'requests']
 """
 
 from __future__ import annotations
@@ -63,6 +63,11 @@ BUDGETS: dict[str, Budget] = {
         "requests",
         _("demandes de contact ou de présentation"),
         (Window(DAY, "REQUESTS_PER_DAY"),),
+    ),
+    "opportunities": Budget(
+        "opportunities",
+        _("opportunités publiées"),
+        (Window(DAY, "OPPORTUNITIES_PER_DAY"),),
     ),
 }
 

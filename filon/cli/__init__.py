@@ -15,6 +15,7 @@ from filon.cli import (
     directory,  # noqa: F401  (filon search)
     exports,  # noqa: F401  (the `filon export …` group)
     gdpr,  # noqa: F401  (filon gdpr export / erase)
+    groups,  # noqa: F401  (filon groups list / show / members)
     import_sources,  # noqa: F401  (filon import annuaire / vcard / linkedin / theses / orcid)
     imports,  # noqa: F401  (the `filon import …` group)
     index,  # noqa: F401  (filon index compact / status)

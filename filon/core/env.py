@@ -76,6 +76,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Contact and introduction requests one member may send per day.",
     ),
     Setting(
+        "FILON_OPPORTUNITIES_PER_DAY",
+        "5",
+        "Opportunities (jobs, missions, calls, needs for expertise) one member may post per day.",
+    ),
+    Setting(
         "FILON_REDIS_URL",
         "(empty)",
         "`redis://host:6379/0`: keep the limits' counters in Redis instead of the database.",

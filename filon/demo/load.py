@@ -26,8 +26,10 @@ from filon.directory.models import (
     ThesisAdvisor,
     ThesisFunding,
 )
+from filon.groups.demo import load_demo_groups
 from filon.money.demo import load_demo_money, load_demo_topic
 from filon.network.models import Group, GroupMembership, Tie
+from filon.opportunities.demo import load_demo_opportunities
 from filon.orgs.models import Organisation, Sector
 from filon.outreach.demo import load_demo_outreach
 from filon.projects.demo import load_demo_project
@@ -288,6 +290,10 @@ def load_network(net: Network, *, tick: Callable[[int], None] | None = None) -> 
         load_demo_topic(personas.get("docteur"))
         # Claire's professional project: three scenarios, a dozen meetings (filon.projects).
         load_demo_project(personas.get("docteur"), org_ids)
+        # Thirty groups and clubs with admins, events and announcements (filon.groups).
+        load_demo_groups(personas.get("ingenieur"), personas.get("docteur"))
+        # Sixty opportunities posted by engineers, a few fitting Claire's scenarios.
+        load_demo_opportunities(personas.get("ingenieur"), org_ids)
         record("demo.generate", people=len(people), fingerprint=net.fingerprint())
         invalidate_search()  # bulk writes send no signal: index everyone, log a full graph change
     return logins

@@ -18,7 +18,17 @@ from filon.ops.notify import send_to, site_url
 
 #: Strength of a tie declared after meeting at an event: weak, but real.
 EVENT_TIE_STRENGTH = 0.3
-EVENT_FIELDS = ("title", "kind", "description", "starts_at", "ends_at", "place", "link", "capacity")
+EVENT_FIELDS = (
+    "title",
+    "kind",
+    "description",
+    "starts_at",
+    "ends_at",
+    "place",
+    "link",
+    "capacity",
+    "group",
+)
 
 
 class EventError(Exception):

@@ -23,6 +23,7 @@ class EventForm(forms.ModelForm):
             "place",
             "link",
             "capacity",
+            "group",
             "description",
         ]
         widgets = {

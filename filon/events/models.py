@@ -33,6 +33,15 @@ class Event(models.Model):
         _("places"), null=True, blank=True, help_text=_("Vide : sans limite.")
     )
     is_cancelled = models.BooleanField(_("annulé"), default=False)
+    group = models.ForeignKey(
+        "network.Group",
+        verbose_name=_("groupe"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        help_text=_("Le groupe qui organise l'événement, le cas échéant."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

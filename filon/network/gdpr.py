@@ -1,5 +1,6 @@
-"""The network part of a person's personal data (GDPR), for :mod:`filon.directory.gdpr`: ties
-and group memberships. Erasure ends the memberships and keeps the ties, now pointing to an
+"""The network part of a person's personal data (GDPR), for :mod:`filon.directory.gdpr`: ties,
+group memberships, requests to join and announcements. Erasure ends the memberships and the
+requests, deletes the announcements the person wrote and keeps the ties, now pointing to an
 anonymous person; the graph's snapshot on disk, which holds names, is written again."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from filon.directory.gdpr import Part, Subject, iso, register
-from filon.network.models import GroupMembership, Tie
+from filon.network.models import GroupAnnouncement, GroupJoinRequest, GroupMembership, Tie
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,28 @@ def export(subject: Subject) -> dict[str, Any]:
                 "role": m.role,
                 "start": iso(m.start),
                 "end": iso(m.end),
+                "admin": m.is_admin,
+                "mail_opt_out": m.mail_opt_out,
             }
             for m in GroupMembership.objects.filter(person=person).select_related("group")
+        ],
+        "group_requests": [
+            {
+                "group": r.group.name,
+                "message": r.message,
+                "status": r.status,
+                "created_at": iso(r.created_at),
+            }
+            for r in GroupJoinRequest.objects.filter(person=person).select_related("group")
+        ],
+        "group_announcements": [
+            {
+                "group": a.group.name,
+                "subject": a.subject,
+                "body": a.body,
+                "created_at": iso(a.created_at),
+            }
+            for a in GroupAnnouncement.objects.filter(author=person).select_related("group")
         ],
     }
 
@@ -66,7 +87,12 @@ def _rewrite_snapshot() -> None:
 def erase(subject: Subject) -> dict[str, int]:
     if subject.person is None:
         return {}
-    done = {"groups": GroupMembership.objects.filter(person=subject.person).delete()[0]}
+    person = subject.person
+    done = {
+        "groups": GroupMembership.objects.filter(person=person).delete()[0],
+        "group_requests": GroupJoinRequest.objects.filter(person=person).delete()[0],
+        "group_announcements": GroupAnnouncement.objects.filter(author=person).delete()[0],
+    }
     transaction.on_commit(_rewrite_snapshot)
     return done
 
@@ -74,7 +100,12 @@ def erase(subject: Subject) -> dict[str, int]:
 register(
     Part(
         key="network",
-        models=("network.Tie", "network.GroupMembership"),
+        models=(
+            "network.Tie",
+            "network.GroupMembership",
+            "network.GroupJoinRequest",
+            "network.GroupAnnouncement",
+        ),
         export=export,
         erase=erase,
         kept=(

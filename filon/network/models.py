@@ -5,7 +5,9 @@ Ties implied by shared positions, labs or cohorts are derived by the graph index
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,16 +60,30 @@ class Tie(models.Model):
 
 
 class GroupKind(models.TextChoices):
-    CLUB = "club", _("Club professionnel")
+    # "club" is a professional group (a sector, a technology); "association" a club or an
+    # association of members (a hobby, a cause); cohorts are not groups (they are promotions).
+    CLUB = "club", _("Groupe professionnel")
     REGIONAL = "regional", _("Groupe régional")
-    ASSOCIATION = "association", _("Association")
+    ASSOCIATION = "association", _("Club ou association")
     INTEREST = "interest", _("Groupe d'intérêt")
+
+
+class Admission(models.TextChoices):
+    OPEN = "open", _("Ouvert : on le rejoint d'un clic")
+    APPROVAL = "approval", _("Sur demande : un animateur accepte")
 
 
 class Group(models.Model):
     name = models.CharField(_("nom"), max_length=200, unique=True)
     kind = models.CharField(_("type"), max_length=12, choices=GroupKind.choices)
     description = models.TextField(_("description"), blank=True)
+    admission = models.CharField(
+        _("adhésion"), max_length=8, choices=Admission.choices, default=Admission.OPEN
+    )
+    place = models.CharField(
+        _("lieu"), max_length=120, blank=True, help_text=_("Une ville, une région ou un pays.")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
     organisation = models.ForeignKey(
         "orgs.Organisation",
         verbose_name=_("structure"),
@@ -103,6 +119,9 @@ class GroupMembership(models.Model):
     )
     start = models.DateField(_("depuis"), null=True, blank=True)
     end = models.DateField(_("jusqu'au"), null=True, blank=True)
+    is_admin = models.BooleanField(_("administre le groupe"), default=False)
+    #: Unsubscribed from the group's announcements (the one-click link of its e-mails).
+    mail_opt_out = models.BooleanField(_("ne reçoit plus les annonces"), default=False)
 
     class Meta:
         verbose_name = _("adhésion à un groupe")
@@ -113,6 +132,72 @@ class GroupMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.group}"
+
+
+class JoinStatus(models.TextChoices):
+    PENDING = "pending", _("en attente")
+    APPROVED = "approved", _("acceptée")
+    DECLINED = "declined", _("refusée")
+    WITHDRAWN = "withdrawn", _("retirée")
+
+
+class GroupJoinRequest(models.Model):
+    """A member asks to join a group whose admission is on approval; an admin decides."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="join_requests")
+    person = models.ForeignKey(
+        "directory.Person", on_delete=models.CASCADE, related_name="group_join_requests"
+    )
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=9, choices=JoinStatus.choices, default=JoinStatus.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("demande d'adhésion")
+        verbose_name_plural = _("demandes d'adhésion")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "person"],
+                condition=models.Q(status="pending"),
+                name="group_join_request_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.group} ({self.status})"
+
+
+class GroupAnnouncement(models.Model):
+    """An announcement of a group's admins: kept on the group's page, mailed to its members."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="announcements")
+    author = models.ForeignKey(
+        "directory.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="group_announcements",
+    )
+    subject = models.CharField(_("objet"), max_length=200)
+    body = models.TextField(_("texte"))
+    created_at = models.DateTimeField(default=timezone.now)
+    #: How many members the e-mail was queued for (set by the background job).
+    recipients = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("annonce")
+        verbose_name_plural = _("annonces")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject
 
 
 class GraphChangeKind(models.TextChoices):

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from filon.association.models import DuesPayment
 from filon.directory.models import Person, Position
 from filon.directory.queries import current_positions, with_profile
+from filon.groups.queries import my_groups, my_groups_events
+from filon.opportunities.matching import for_person as matching_opportunities
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -28,5 +30,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/home.html",
-        {"person": person, "positions": positions, "dues": dues},
+        {
+            "person": person,
+            "positions": positions,
+            "dues": dues,
+            "groups": my_groups(person_id),
+            "group_events": my_groups_events(person_id),
+            "opportunities": matching_opportunities(person_id, limit=3),
+        },
     )
