@@ -85,7 +85,15 @@ def test_export_holds_everything_about_me(rich: Cast) -> None:
     assert [t["person"] for t in data["ties_out"]] == ["Marc Membre"]
     assert [t["person"] for t in data["ties_in"]] == ["Paule Cotisante"]
     assert data["groups"] == [
-        {"group": "Club Matériaux", "kind": "club", "role": "leader", "start": None, "end": None}
+        {
+            "group": "Club Matériaux",
+            "kind": "club",
+            "role": "leader",
+            "start": None,
+            "end": None,
+            "admin": False,
+            "mail_opt_out": False,
+        }
     ]
     assert [d["year"] for d in data["dues"]] == [2020]
     assert [r["by"] for r in data["reveals_of_my_details"]] == ["Marc Membre"]

@@ -111,10 +111,12 @@ def test_home_page_runs_in_a_bounded_number_of_queries(
     client: Client, demo: Any, django_assert_max_num_queries: Any
 ) -> None:
     # Session, user, person and its prefetches (affiliations, positions, theses, advisors,
-    # fundings, contact points), dues, and the header's name: none of them per row.
+    # fundings, contact points), dues, and the header's name; my groups and their events; the
+    # opportunities that fit me (competences, scenarios and their buyers, open opportunities):
+    # none of them per row.
     claire = demo.user("docteur")
     client.force_login(claire)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(17):
         response = client.get("/")
     assert response.status_code == 200
     assert "Claire Dumas" in response.content.decode()
