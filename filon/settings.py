@@ -385,7 +385,7 @@ UPLOAD_FILE_MAX_BYTES = 20 * 1024 * 1024  # one uploaded file (the upload forms 
 # A staff upload: the file, a column mapping (100 kB at most) and the form's fields.
 UPLOAD_BODY_MAX_BYTES = UPLOAD_FILE_MAX_BYTES + 1024 * 1024
 # Where staff members (and only they) may send UPLOAD_BODY_MAX_BYTES.
-UPLOAD_PATH_PREFIXES = ("/imports/", "/association/cotisations/import/")
+UPLOAD_PATH_PREFIXES = ("/imports/",)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES  # a body's fields, files aside
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # above it, an uploaded file waits in a temporary file
 # Outermost after Django's SecurityMiddleware: every answer gets the headers, a 413 included.

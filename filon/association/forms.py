@@ -1,4 +1,4 @@
-"""Forms of the staff's pages: one dues payment, a CSV of payments."""
+"""Forms of the staff's pages: one dues payment."""
 
 from __future__ import annotations
 
@@ -6,14 +6,10 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from filon.association.models import DuesCategory, DuesPayment
 from filon.directory.models import Person
-
-# One uploaded file at most (the request body limits are set in settings, around it).
-MAX_UPLOAD_BYTES: int = settings.UPLOAD_FILE_MAX_BYTES
 
 
 class DuesPaymentForm(forms.Form):
@@ -69,20 +65,3 @@ class DuesPaymentForm(forms.Form):
                 % {"year": year, "name": person.full_name},
             )
         return data
-
-
-class DuesImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Fichier CSV des cotisations"),
-        help_text=_(
-            "Colonnes : email (ou id), année, montant, date, catégorie (facultative). "
-            "Séparateur « ; », « , » ou tabulation ; UTF-8 ou Windows-1252."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Fichier trop volumineux (20 Mo au plus)."))
-        return upload

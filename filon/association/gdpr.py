@@ -14,7 +14,7 @@ def export(subject: Subject) -> list[dict[str, Any]]:
     return [
         {
             "year": d.year,
-            "amount": str(d.amount),
+            "amount": None if d.amount is None else str(d.amount),
             "currency": d.currency,
             "category": d.category,
             "paid_on": iso(d.paid_on),

@@ -20,7 +20,10 @@ class DuesPayment(models.Model):
         "directory.Person", on_delete=models.CASCADE, related_name="dues_payments"
     )
     year = models.PositiveSmallIntegerField(_("année"))
-    amount = models.DecimalField(_("montant"), max_digits=8, decimal_places=2)
+    # None: paid, amount unknown (an export's « oui », « x » or « ✓ »).
+    amount = models.DecimalField(
+        _("montant"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     currency = models.CharField(_("devise"), max_length=3, default="EUR")
     category = models.CharField(
         _("catégorie"), max_length=8, choices=DuesCategory.choices, default=DuesCategory.FULL

@@ -11,6 +11,5 @@ urlpatterns: list = [
     path("tableau-de-bord/<slug:table>.csv", views.dashboard_csv, name="dashboard_csv"),
     path("cotisations/nouvelle/", views.payment_new, name="payment_new"),
     path("cotisations/membres/", views.person_lookup, name="person_lookup"),
-    path("cotisations/import/", views.import_upload, name="import_upload"),
-    path("cotisations/import/confirmer/", views.import_confirm, name="import_confirm"),
+    path("cotisations/import/", views.import_moved, name="import_moved"),
 ]

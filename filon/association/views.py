@@ -1,32 +1,23 @@
-"""The association's staff pages: dashboard, CSV downloads, dues payment, dues import."""
+"""The association's staff pages: dashboard, CSV downloads, dues payment (dues files are
+imported through ``/imports/``, like every other file)."""
 
 from __future__ import annotations
 
 import re
-import secrets
-import time
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from filon.association.actions import (
-    DuplicatePayment,
-    ImportRefused,
-    import_dues_payments,
-    record_dues_payment,
-)
+from filon.association.actions import DuplicatePayment, record_dues_payment
 from filon.association.charts import charts_for
 from filon.association.figures import TABLE_SLUGS, Table, build_tables, fmt_int, fmt_rate
-from filon.association.forms import DuesImportForm, DuesPaymentForm
-from filon.association.importers import DuesImportPlan, plan_dues_import
+from filon.association.forms import DuesPaymentForm
 from filon.association.queries import dues_history
 from filon.core.text import fold
 from filon.directory.models import ENGINEERS, Affiliation, Person
@@ -152,88 +143,11 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "association/_person_options.html", {"people": people})
 
 
-# -- CSV import ------------------------------------------------------------------------------
+# -- dues files -------------------------------------------------------------------------------
 
 
-def _upload_dir() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports" / "dues"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _forget_old_uploads(folder: Path) -> None:
-    limit = time.time() - UPLOAD_TTL_SECONDS
-    for path in folder.glob("*.csv"):
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-
-
-def _uploaded(request: HttpRequest, token: str) -> tuple[Path, str] | None:
-    """The kept file of this session's upload ``token``, with its original name."""
-    names: dict[str, str] = request.session.get(SESSION_KEY, {})
-    if not _TOKEN.match(token) or token not in names:
-        return None
-    path = _upload_dir() / f"{token}.csv"
-    return (path, names[token]) if path.exists() else None
-
-
-def _preview(request: HttpRequest, plan: DuesImportPlan, token: str) -> HttpResponse:
-    context = {
-        "plan": plan,
-        "token": token,
-        "to_create": plan.to_create[:PREVIEW_ROWS],
-        "more": max(0, len(plan.to_create) - PREVIEW_ROWS),
-        "delimiter": {";": _("« ; »"), ",": _("« , »"), "\t": _("tabulation")}.get(
-            plan.delimiter, ""
-        ),
-    }
-    return render(request, "association/import_preview.html", context)
-
-
-@require_http_methods(["GET", "POST"])
+@require_GET
 @staff_required
-def import_upload(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return render(request, "association/import_upload.html", {"form": DuesImportForm()})
-    form = DuesImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return render(request, "association/import_upload.html", {"form": form})
-    upload = form.cleaned_data["file"]
-    name = Path(upload.name or "cotisations.csv").name
-    data = b"".join(upload.chunks())
-    folder = _upload_dir()
-    _forget_old_uploads(folder)
-    token = secrets.token_urlsafe(24)
-    (folder / f"{token}.csv").write_bytes(data)
-    names: dict[str, str] = request.session.get(SESSION_KEY, {})
-    names = dict(list(names.items())[-4:]) | {token: name}
-    request.session[SESSION_KEY] = names
-    return _preview(request, plan_dues_import(data, name), token)
-
-
-@require_POST
-@staff_required
-def import_confirm(request: HttpRequest) -> HttpResponse:
-    token = request.POST.get("token", "")
-    found = _uploaded(request, token)
-    if found is None:
-        messages.error(request, _("Ce fichier n'est plus disponible : déposez-le à nouveau."))
-        return redirect("association:import_upload")
-    path, name = found
-    # Planned again: the directory may have changed since the preview.
-    plan = plan_dues_import(path.read_bytes(), name)
-    try:
-        created = import_dues_payments(request.user, plan, source="web")
-    except ImportRefused as exc:
-        messages.error(request, str(exc))
-        return _preview(request, plan, token)
-    path.unlink(missing_ok=True)
-    names = dict(request.session.get(SESSION_KEY, {}))
-    names.pop(token, None)
-    request.session[SESSION_KEY] = names
-    messages.success(
-        request,
-        _("%(name)s importé : %(created)s cotisation(s) créée(s), %(unchanged)s inchangée(s).")
-        % {"name": name, "created": created, "unchanged": len(plan.unchanged)},
-    )
-    return redirect("association:import_upload")
+def import_moved(request: HttpRequest) -> HttpResponse:
+    """Dues files go through the one import flow of ``/imports/`` now."""
+    return redirect(f"{reverse('imports:home')}?kind=dues")

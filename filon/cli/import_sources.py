@@ -86,6 +86,12 @@ def print_report(report: Any) -> None:
         + (f" · doublons possibles à examiner : {c['review']}" if c["review"] else ""),
         markup=False,
     )
+    if report.warnings:
+        out.print(
+            f"Avertissements : {len(report.warnings)} (lignes gardées, valeur laissée de côté ; "
+            "détail sur la sortie d'erreur)",
+            markup=False,
+        )
     if report.ignored_columns:
         out.print("Colonnes ignorées : " + ", ".join(report.ignored_columns), markup=False)
     changed = report.changed
@@ -94,13 +100,25 @@ def print_report(report: Any) -> None:
         for label in ("Ligne", "Personne", "Effet", "Détail"):
             table.add_column(label, justify="right" if label == "Ligne" else "left")
         for item in changed[:SHOWN_ROWS]:
-            detail = "; ".join(item.changes[:4]) + (" …" if len(item.changes) > 4 else "")
+            if item.diffs:
+                shown = [f"{f} : {o or '—'} → {n}" for f, o, n in item.diffs]
+            else:
+                shown = item.changes
+            detail = "; ".join(shown[:4]) + (" …" if len(shown) > 4 else "")
             if item.note:
                 detail = f"{item.note} — {detail}" if detail else item.note
             table.add_row(str(item.line), item.label, item.status_label, detail)
         out.print(table)
         if len(changed) > SHOWN_ROWS:
             out.print(f"… et {len(changed) - SHOWN_ROWS} autre(s) (--json pour la liste).")
+    if report.absent:
+        names = ", ".join(a["label"] for a in report.absent[:SHOWN_ROWS])
+        more = len(report.absent) - SHOWN_ROWS
+        out.print(
+            f"Absentes du fichier (gardées, un import ne supprime personne) : {len(report.absent)}"
+            f" — {names}" + (f" … et {more} autre(s)" if more > 0 else ""),
+            markup=False,
+        )
     if report.dry_run:
         out.print("Essai à blanc : rien n'a été écrit.")
     elif report.written:

@@ -8,17 +8,42 @@ Other importers register on :data:`import_app` from their own module.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from filon.cli.base import app, django_setup, err, migrate_db, progress_bar
+from filon.cli.base import app, django_setup, migrate_db
 
-import_app = typer.Typer(help="Importer des données (CSV, vCard…).", no_args_is_help=True)
+#: ``filon import --help``: every accepted form, one paragraph each (rich reflows them).
+IMPORT_HELP = "\n\n".join(
+    [
+        "Importer des données : annuaire, cotisations, vCard, LinkedIn, theses.fr, ORCID, "
+        "financements. Chaque import lit tout le fichier et écrit tout ou rien (une ligne "
+        "invalide : rien n'est écrit, code de sortie 1) ; --dry-run n'écrit rien, --json donne "
+        "le compte rendu. Ce qui est accepté, la même règle pour tous les imports :",
+        "• Fichier : CSV UTF-8 (avec ou sans BOM), UTF-16, Windows-1252 ou Latin-1 ; séparateur "
+        "« ; », « , » ou tabulation, détecté ; la première ligne non vide est l'en-tête. Un "
+        "fichier d'un autre format (une image PNG, un classeur .xlsx, du JSON pour un CSV…) est "
+        "refusé en une ligne.",
+        "• Cotisation (« Cotisation 2020 », « montant ») : vide, non, n, 0, -, ✗ = pas de "
+        "paiement ; oui, x, ✓, ✔, « à jour », payé, une année (2020), une date (15/01/2020) = "
+        "payée, montant inconnu ; un montant (120, 120,50, 1 200,50 €) = payée ce montant ; "
+        "suivi de « (réduit) », « (retraité) » ou « (à vie) » : la catégorie.",
+        "• Montant : 120 · 120,50 · 120.50 · 1 200,50 € · 1.200,50 · 1,200.50 · 1 200 euros.",
+        "• Date : 2020-01-15 · 15/01/2020 · 15.01.2020 · 15-01-2020 · 15 janvier 2020 · "
+        "15 Jan 2020.",
+        "• Oui/non : oui, o, x, ✓, yes, vrai, 1 · non, n, no, faux, 0, -, vide.",
+        "• Téléphone : 06 12 34 56 78, +33 6 12 34 56 78, 0033612345678, stocké en E.164 ; un "
+        "numéro possible mais non attribué (07 12 70 91 08) est laissé de côté avec un "
+        "avertissement, la ligne est gardée ; ce qui n'est pas un numéro refuse la ligne "
+        "(annuaire) ou est laissé de côté (vCard).",
+        "• Avertissements (ligne gardée, une valeur laissée de côté) et erreurs (ligne refusée) "
+        "sont listés à part. Détails et exemples : README, section « Imports ».",
+    ]
+)
+
+import_app = typer.Typer(help=IMPORT_HELP, no_args_is_help=True)
 app.add_typer(import_app, name="import")
 
 #: Files with more lines than this get a progress bar.
@@ -34,84 +59,17 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="Tout vérifier sans rie
 AsJson = Annotated[bool, typer.Option("--json", help="Le compte rendu en JSON sur la sortie.")]
 
 
-def _plan_with_progress(data: bytes, name: str) -> Any:
-    from filon.association.importers import plan_dues_import
-
-    if data.count(b"\n") < PROGRESS_FROM_LINES:
-        return plan_dues_import(data, name)
-    with progress_bar() as bar:
-        task = bar.add_task(f"Lecture de {name}", total=None)
-        return plan_dues_import(
-            data,
-            name,
-            on_start=lambda total: bar.update(task, total=total),
-            progress=lambda n: bar.advance(task, n),
-        )
-
-
 @import_app.command("dues")
 def import_dues(file: FileArg, dry_run: DryRun = False, as_json: AsJson = False) -> None:
-    """Import dues payments (email or id, année, montant, date, catégorie)."""
+    """Import dues payments (email or id, année, montant, date, catégorie).
+
+    The montant cell may hold an amount (120, 120,50 €, 30,00 (réduit)), oui / x / ✓ /
+    « à jour » / a year / a date (paid, amount unknown), or non / empty (no payment: the row is
+    skipped with a warning).
+    """
     django_setup()
     migrate_db()
-    from filon.association.actions import ImportRefused, import_dues_payments
+    from filon.cli.import_sources import run_import
+    from filon.imports.dues import DuesImporter
 
-    plan = _plan_with_progress(file.read_bytes(), file.name)
-    written = False
-    refusal = ""
-    if plan.ok and not dry_run:
-        try:
-            import_dues_payments(None, plan, source="cli")
-            written = True
-        except ImportRefused as exc:
-            refusal = str(exc)
-    if as_json:
-        payload = {"dry_run": dry_run, "written": written, **plan.as_dict()}
-        if refusal:
-            payload["refused"] = refusal
-        typer.echo(json.dumps(payload, ensure_ascii=False))
-    else:
-        _print_report(plan, dry_run=dry_run, written=written)
-    for error in plan.errors:
-        typer.echo(str(error), err=True)
-    if plan.errors:
-        err.print(
-            f"[red]{len(plan.rejected_lines)} ligne(s) invalide(s) : rien n'a été écrit.[/red]"
-        )
-        raise typer.Exit(1)
-    if refusal:
-        typer.echo(refusal, err=True)
-        raise typer.Exit(1)
-
-
-def _print_report(plan: Any, *, dry_run: bool, written: bool) -> None:
-    out = Console(highlight=False)
-    delimiter = {";": "« ; »", ",": "« , »", "\t": "tabulation"}.get(plan.delimiter, "?")
-    out.print(
-        f"{plan.filename} : {plan.rows} ligne(s), encodage {plan.encoding}, séparateur {delimiter}",
-        markup=False,
-    )
-    verb = "à créer" if not written else "créée(s)"
-    out.print(
-        f"Cotisations {verb} : {len(plan.to_create)} · inchangées : {len(plan.unchanged)} · "
-        f"lignes refusées : {len(plan.rejected_lines)}",
-        markup=False,
-    )
-    if dry_run and plan.to_create:
-        table = Table(title="Cotisations qui seraient créées", title_justify="left")
-        for label in ("Ligne", "Membre", "Année", "Montant", "Catégorie", "Date"):
-            table.add_column(label, justify="right" if label in ("Ligne", "Montant") else "left")
-        for p in plan.to_create[:SHOWN_ROWS]:
-            table.add_row(
-                str(p.line),
-                f"{p.person_name} (n° {p.person_id})",
-                str(p.year),
-                f"{p.amount:.2f} €".replace(".", ","),
-                p.category_label,
-                p.paid_on.strftime("%d/%m/%Y"),
-            )
-        out.print(table)
-        if len(plan.to_create) > SHOWN_ROWS:
-            out.print(f"… et {len(plan.to_create) - SHOWN_ROWS} autre(s) (--json pour la liste).")
-    if dry_run:
-        out.print("Essai à blanc : rien n'a été écrit.")
+    run_import(DuesImporter(), file, dry_run=dry_run, as_json=as_json)

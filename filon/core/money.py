@@ -13,7 +13,7 @@ import heapq
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
 CENT = Decimal("0.01")
@@ -33,50 +33,6 @@ def to_cents(value: Decimal | str | int) -> Decimal:
     (Decimal('240575.00'), Decimal('144187.50'), Decimal('3.00'))
     """
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def parse_amount(text: str, *, decimal: str = ".", thousands: str = "") -> Decimal | None:
-    """The amount written in ``text``, to the cent; None for an empty cell.
-
-    ``decimal`` is the decimal separator, ``thousands`` the grouping one ("" for none). Spaces
-    (also no-break ones) and a trailing currency sign are ignored. ``decimal="auto"`` reads
-    both "1234,5" and "1234.5" (a file that never groups thousands, as CORDIS writes them).
-
-    >>> parse_amount("1058422.5"), parse_amount("1 058 422,50 €", decimal=",", thousands=" ")
-    (Decimal('1058422.50'), Decimal('1058422.50'))
-    >>> parse_amount("1.058.422,50", decimal=",", thousands="."), parse_amount("")
-    (Decimal('1058422.50'), None)
-    >>> parse_amount("1234,5", decimal="auto"), parse_amount("1.2345E5", decimal="auto")
-    (Decimal('1234.50'), Decimal('123450.00'))
-    >>> parse_amount("12,5")
-    Traceback (most recent call last):
-    ...
-    ValueError: 12,5
-    """
-    raw = text.strip()
-    cleaned = raw
-    for space in (" ", "\u00a0", "\u202f"):
-        cleaned = cleaned.replace(space, "")
-    cleaned = cleaned.rstrip("€$£").strip()
-    if not cleaned:
-        return None
-    if decimal == "auto":
-        if "," in cleaned and "." not in cleaned:
-            cleaned = cleaned.replace(",", ".")
-    else:
-        if thousands and thousands.strip():
-            cleaned = cleaned.replace(thousands, "")
-        if decimal != ".":
-            if "." in cleaned:
-                raise ValueError(raw)
-            cleaned = cleaned.replace(decimal, ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(raw) from None
-    if not value.is_finite():
-        raise ValueError(raw)
-    return to_cents(value)
 
 
 def totals(amounts: Iterable[tuple[Decimal | None, str]]) -> Totals:

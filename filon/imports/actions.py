@@ -20,11 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from filon.audit.actions import record
 from filon.audit.models import AuditEntry
 from filon.directory.models import Person
-from filon.imports.base import Importer, ImportReport, sha256
-from filon.imports.loader import Loader
+from filon.imports.base import Importer, ImportReport, format_refusal, sha256
 from filon.imports.models import ImportRun, MatchCandidate, MatchStatus, Provenance, RunStatus
 
 PROGRESS_EVERY = 250
+#: Changed items a run keeps in its report (the JSON report of the command line has them all).
+STORED_ITEMS = 500
 TOO_DEEP = _(
     "une imbrication raisonnable attendue : valeurs imbriquées trop profondément, fichier refusé"
 )
@@ -52,20 +53,26 @@ def import_file(
     audit row. ``run`` is the upload being confirmed (web); the command line makes its own.
     """
     started = time.perf_counter()
-    report = ImportReport(
+    report = importer.new_report(
         kind=importer.kind, filename=filename, sha256=sha256(data), dry_run=dry_run
     )
-    try:
-        records = importer.parse(data, report)
-    except RecursionError:
-        # Values nested thousands deep (JSON arrays in arrays, XML elements in elements): no
-        # source writes them, and reading them would exhaust the stack.
-        records = []
-        report.error(1, _("fichier"), filename, TOO_DEEP)
+    refusal = format_refusal(data, importer.formats)
+    records: list[Any] = []
+    if refusal:
+        # A PNG named .csv, a spreadsheet's binary, JSON given for a CSV: one line, no parsing.
+        report.error(1, _("fichier"), filename, refusal)
+    else:
+        try:
+            records = importer.parse(data, report)
+        except RecursionError:
+            # Values nested thousands deep (JSON arrays in arrays, XML elements in elements): no
+            # source writes them, and reading them would exhaust the stack.
+            records = []
+            report.error(1, _("fichier"), filename, TOO_DEEP)
     tick = progress or (lambda _n: None)
     # A dry run only reads: no transaction, so that SQLite's writers are not held up meanwhile.
     with transaction.atomic() if not dry_run else nullcontext():
-        loader = Loader(importer, report)
+        loader = importer.make_loader(report)
         if on_start:
             on_start(len(records))
         for i, rec in enumerate(records, 1):
@@ -73,6 +80,7 @@ def import_file(
             if i % PROGRESS_EVERY == 0:
                 tick(PROGRESS_EVERY)
         tick(len(records) % PROGRESS_EVERY)
+        loader.finish()
         report.items.sort(key=lambda item: item.line)
         report.sort_errors()
         if report.errors or dry_run:
@@ -81,10 +89,10 @@ def import_file(
         if run is None:
             run = ImportRun(
                 kind=importer.kind,
-                filename=filename,
+                filename=filename[:255],
                 sha256=report.sha256,
                 origin=origin,
-                options={k: v for k, v in importer.options.items() if isinstance(v, str | int)},
+                options=importer.run_options(),
             )
         run.actor = actor if getattr(actor, "is_authenticated", False) else None
         run.status = RunStatus.DONE
@@ -94,12 +102,10 @@ def import_file(
         report.written = True
         report.run_id = run.pk
         report.seconds = time.perf_counter() - started
-        run.report = report.as_dict(items=False) | {
-            "items": [i.as_dict() for i in report.changed[:500]]
-        }
+        run.report = stored_report(report)
         run.save(update_fields=["report"])
         record(
-            "import.run",
+            importer.audit_action,
             actor=actor,
             target=run,
             kind=importer.kind,
@@ -108,8 +114,19 @@ def import_file(
             sha256=report.sha256,
             rows=report.rows,
             **report.counts,
+            **importer.audit_details(report),
         )
     return report
+
+
+def stored_report(report: ImportReport) -> dict[str, Any]:
+    """What a run keeps of its report: the counts, the first errors and warnings, the first
+    changed items (with the status label the page shows) and the people absent."""
+    out = report.as_dict(items=False)
+    changed = report.changed
+    out["items"] = [i.as_dict() | {"status_label": i.status_label} for i in changed[:STORED_ITEMS]]
+    out["more"] = max(0, len(changed) - STORED_ITEMS)
+    return out
 
 
 def export_directory(actor: Any, path: Path) -> int:

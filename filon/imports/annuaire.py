@@ -22,8 +22,9 @@ The fields are those of :data:`FIELDS`; a target may also be written as a French
   its own column ("Mines Paris", "P", "Saint-Étienne"…);
 - phones: "06 12 34 56 78", "+33 6 12 34 56 78", "0033612345678"…, stored in E.164;
 - dues: a "cotisation année" column (a year) with "montant cotisation", or one column per year
-  ("Cotisation 2020") holding the amount, optionally followed by the category in brackets
-  ("30,00 (réduit)").
+  ("Cotisation 2020") holding oui/non, x, ✓, « à jour », a year, a date or an amount, optionally
+  followed by the category in brackets ("30,00 (réduit)"): the table of
+  :func:`filon.imports.dues.parse_dues_cell`.
 """
 
 from __future__ import annotations
@@ -42,7 +43,6 @@ from typing import Any, TextIO
 
 from django.utils.translation import gettext_lazy as _
 
-from filon.association.importers import parse_amount, parse_category, parse_date
 from filon.association.models import DuesCategory
 from filon.core.promo import parse_promo, promo_label
 from filon.core.spreadsheet import escape_row, unescape_cell
@@ -57,16 +57,17 @@ from filon.imports.base import (
     PersonRecord,
     PositionFact,
     Unreadable,
+    add_phones,
     clean_email,
     csv_records,
     decode,
     parse_bool,
     parse_country,
     parse_gender,
-    phone_e164,
     sniff_delimiter,
     split_values,
 )
+from filon.imports.dues import parse_category, parse_dues_cell, read_amount, read_date
 
 #: The fields an annuaire row may hold, with their header in the export.
 FIELDS: dict[str, str] = {
@@ -217,23 +218,6 @@ def school_aliases() -> dict[str, str]:
                 out[fold(name)] = code
     out.setdefault("st etienne", out.get("saint etienne", "E"))
     return out
-
-
-@lru_cache(maxsize=4096)
-def parse_dues_cell(raw: str) -> tuple[Decimal, str]:
-    """An amount, optionally followed by the category in brackets.
-
-    >>> parse_dues_cell("30,00 (réduit)")
-    (Decimal('30.00'), 'reduced')
-    >>> parse_dues_cell("120")
-    (Decimal('120.00'), 'full')
-    """
-    match = re.match(r"^\s*([^()]*?)\s*(?:\(([^)]*)\))?\s*$", raw)
-    if not match:
-        raise ValueError(str(_("montant attendu (ex. 120,00 ou 30,00 (réduit))")))
-    amount = parse_amount(match.group(1))
-    category = parse_category(match.group(2)) if match.group(2) else DuesCategory.FULL
-    return amount, str(category)
 
 
 @dataclass
@@ -407,14 +391,8 @@ class AnnuaireImporter(Importer):
             except ValueError as exc:
                 fail("email", exc, raw)
         for key, label in (("mobile", "mobile"), ("phone", "")):
-            for raw in split_values(cell(key)):
-                try:
-                    number = phone_e164(raw)
-                except ValueError as exc:
-                    fail(key, exc, raw)
-                    continue
-                if number not in [p for p, _l in rec.phones]:
-                    rec.phones.append((number, label))
+            if cell(key):
+                add_phones(report, rec, report.columns.get(key, key), cell(key), label, strict=True)
         if cell("company"):
             rec.positions.append(
                 PositionFact(OrgRef(cell("company")[:255]), cell("title")[:200], current=True)
@@ -488,7 +466,8 @@ class AnnuaireImporter(Importer):
         rec.affiliations.append((school, str(track), year))
 
     def _dues(self, rec: PersonRecord, cell: Any, fail: Any, columns: dict[str, int]) -> None:
-        category: str = DuesCategory.FULL
+        """Dues by the one rule of :func:`filon.imports.dues.parse_dues_cell`."""
+        category: str | None = None
         if cell("dues_category"):
             try:
                 category = parse_category(cell("dues_category"))
@@ -499,34 +478,36 @@ class AnnuaireImporter(Importer):
                 continue
             year = int(key[5:])
             try:
-                amount, cat = parse_dues_cell(cell(key))
+                dues = parse_dues_cell(cell(key))
             except ValueError as exc:
                 fail(key, exc)
                 continue
-            rec.dues.append(DuesFact(year, amount, cat, date(year, 1, 1)))
+            if dues is not None:
+                rec.dues.append(
+                    DuesFact(year, dues.amount, dues.category, dues.paid_on or date(year, 1, 1))
+                )
         if cell("dues_year"):
             raw = cell("dues_year")
             if not re.fullmatch(r"(19|20)\d\d", raw):
                 fail("dues_year", _("année sur quatre chiffres attendue (ex. 2020)"))
                 return
             year = int(raw)
-            if not cell("dues_amount"):
-                fail("dues_amount", _("montant de la cotisation attendu"))
-                return
-            try:
-                amount = parse_amount(cell("dues_amount"))
-            except ValueError as exc:
-                fail("dues_amount", exc)
-                return
+            amount: Decimal | None = None
+            if cell("dues_amount"):
+                try:
+                    amount = read_amount(cell("dues_amount"))
+                except ValueError as exc:
+                    fail("dues_amount", exc)
+                    return
             paid_on = date(year, 1, 1)
             if cell("dues_date"):
                 try:
-                    paid_on = parse_date(cell("dues_date"))
+                    paid_on = read_date(cell("dues_date"))
                 except ValueError as exc:
                     fail("dues_date", exc)
                     return
             if year not in {d.year for d in rec.dues}:
-                rec.dues.append(DuesFact(year, amount, str(category), paid_on))
+                rec.dues.append(DuesFact(year, amount, str(category or DuesCategory.FULL), paid_on))
 
 
 # -- export ------------------------------------------------------------------------------------
@@ -564,11 +545,11 @@ class ExportPerson:
     emails: list[str]
     phones: list[str]
     positions: list[tuple[str, str]]  # current (organisation name, title)
-    dues: dict[int, tuple[Decimal, str]]  # year → (amount, category)
+    dues: dict[int, tuple[Decimal | None, str]]  # year → (amount or None: unknown, category)
 
 
-def _amount(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
+def _amount(value: Decimal | None) -> str:
+    return "oui" if value is None else f"{value:.2f}".replace(".", ",")
 
 
 _CATEGORY_WORD: dict[str, str] = {
@@ -650,7 +631,7 @@ def people_from_db() -> tuple[list[ExportPerson], list[int]]:
         .values_list("person_id", "organisation__name", "title")
     ):
         positions[pid].append((org, title))
-    dues: dict[int, dict[int, tuple[Decimal, str]]] = defaultdict(dict)
+    dues: dict[int, dict[int, tuple[Decimal | None, str]]] = defaultdict(dict)
     for pid, year, amount, category in DuesPayment.objects.values_list(
         "person_id", "year", "amount", "category"
     ):
@@ -703,7 +684,7 @@ def people_from_network(net: Any) -> tuple[list[ExportPerson], list[int]]:
     for p in sorted(net.positions, key=lambda p: p.start, reverse=True):
         if p.end is None:
             positions[p.person].append((org_names[p.org], p.title))
-    dues: dict[int, dict[int, tuple[Decimal, str]]] = defaultdict(dict)
+    dues: dict[int, dict[int, tuple[Decimal | None, str]]] = defaultdict(dict)
     for d in net.dues:
         dues[d.person][d.year] = (d.amount, d.category)
     years = sorted({d.year for d in net.dues})

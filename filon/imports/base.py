@@ -28,7 +28,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from filon.core.phones import InvalidPhone, to_e164
+from filon.core import parsing
+from filon.core.phones import InvalidPhone, UnassignedPhone, read_phone
 from filon.core.text import fold
 
 DELIMITERS = ";,\t"
@@ -126,6 +127,66 @@ def csv_records(
         last = reader.line_num
 
 
+#: What a file starts with, for the formats no importer reads (the first bytes are enough).
+MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "une image PNG"),
+    (b"\xff\xd8\xff", "une image JPEG"),
+    (b"GIF8", "une image GIF"),
+    (b"%PDF-", "un document PDF"),
+    (b"PK\x03\x04", "une archive ZIP (classeur .xlsx/.ods ou document .docx ?)"),
+    (b"\xd0\xcf\x11\xe0", "un classeur Excel .xls (format binaire)"),
+    (b"\x1f\x8b", "une archive gzip"),
+    (b"7z\xbc\xaf", "une archive 7z"),
+)
+#: The formats an importer may expect, as the refusal names them.
+FORMAT_NAMES = {
+    "csv": "CSV",
+    "vcard": "vCard (.vcf)",
+    "json": "JSON",
+    "xml": "XML",
+}
+
+
+def sniff_format(data: bytes) -> tuple[str, str]:
+    """(kind, description) of a file from its first bytes: kind is ``binary``, ``json``,
+    ``xml``, ``vcard``, ``csv`` (any other text) or ``empty``.
+
+    >>> sniff_format(b"\x89PNG\r\n\x1a\n...")[1], sniff_format(b'  {"a": 1}')[0]
+    ('une image PNG', 'json')
+    >>> sniff_format(b"BEGIN:VCARD\r\n")[0], sniff_format("nom;prénom".encode())[0]
+    ('vcard', 'csv')
+    """
+    for magic, what in MAGIC:
+        if data.startswith(magic):
+            return "binary", what
+    head = data[:65536]
+    text, _encoding = decode(head)
+    if "\x00" in text:
+        return "binary", "un fichier binaire"
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\r\n\x0c")
+    if controls > max(2, len(text) // 100):
+        return "binary", "un fichier binaire"
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped:
+        return "empty", "un fichier vide"
+    if stripped[0] in "{[":
+        return "json", "du JSON"
+    if stripped[0] == "<":
+        return "xml", "du XML (ou du HTML)"
+    if stripped[:11].upper() == "BEGIN:VCARD":
+        return "vcard", "une vCard"
+    return "csv", "du texte"
+
+
+def format_refusal(data: bytes, accepted: tuple[str, ...]) -> str | None:
+    """Why a file is not of a format in ``accepted`` (one line, French), or None if it is."""
+    kind, what = sniff_format(data)
+    if kind in accepted or (kind == "empty" and accepted):
+        return None
+    names = " ou ".join(FORMAT_NAMES.get(a, a) for a in accepted)
+    return str(_("un fichier %(f)s attendu : ce fichier est %(w)s")) % {"f": names, "w": what}
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -189,6 +250,9 @@ class ReportItem:
     changes: list[str] = field(default_factory=list)
     note: str = ""
     review: bool = False  # an uncertain match was sent to the staff's review
+    #: What changes on an existing record, field by field: (field, old value, new value);
+    #: old is "" for a fact added.
+    diffs: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -203,6 +267,7 @@ class ReportItem:
             "changes": self.changes,
             "note": self.note,
             "review": self.review,
+            "diffs": [{"field": f, "old": o, "new": n} for f, o, n in self.diffs],
         }
 
 
@@ -225,6 +290,9 @@ class ImportReport:
     written: bool = False
     run_id: int | None = None
     seconds: float = 0.0
+    #: People an earlier import of the same source brought, absent from this file: listed,
+    #: never deleted ({"person_id", "label"}).
+    absent: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -291,6 +359,8 @@ class ImportReport:
             "warnings": [w.as_dict() for w in self.warnings[:MAX_REPORTED]],
             "warnings_more": max(0, len(self.warnings) - MAX_REPORTED),
             "ignored_columns": self.ignored_columns,
+            "absent": self.absent[:MAX_REPORTED],
+            "absent_count": len(self.absent),
         }
         if items:
             out["items"] = [i.as_dict() for i in self.items]
@@ -344,7 +414,7 @@ class ThesisFact:
 @dataclass
 class DuesFact:
     year: int
-    amount: Decimal
+    amount: Decimal | None  # None: paid, amount unknown (« oui », « x », « ✓ »)
     category: str
     paid_on: date
 
@@ -405,6 +475,11 @@ class Importer:
     """One source. Subclasses read the file; the loader writes what they read."""
 
     kind = ""
+    #: The formats the file may be in (:func:`sniff_format`): anything else is refused in one
+    #: line before any parsing.
+    formats: tuple[str, ...] = ("csv",)
+    #: The audit-log action of a written run.
+    audit_action = "import.run"
     #: The file's values replace those of the directory (the association's own export);
     #: other sources only fill what the directory leaves empty.
     authoritative = False
@@ -414,8 +489,24 @@ class Importer:
     def __init__(self, **options: Any) -> None:
         self.options = options
 
-    def parse(self, data: bytes, report: ImportReport) -> list[PersonRecord]:
+    def parse(self, data: bytes, report: ImportReport) -> list[Any]:
         raise NotImplementedError
+
+    def new_report(self, **fields: Any) -> ImportReport:
+        return ImportReport(**fields)
+
+    def make_loader(self, report: ImportReport) -> Any:
+        """What matches and writes the records: ``apply(record)``, ``finish()``, ``flush(run)``."""
+        from filon.imports.loader import Loader
+
+        return Loader(self, report)
+
+    def run_options(self) -> dict[str, Any]:
+        """The options kept with a run (JSON values)."""
+        return {k: v for k, v in self.options.items() if isinstance(v, str | int)}
+
+    def audit_details(self, report: ImportReport) -> dict[str, Any]:
+        return {}
 
 
 # -- reading one value -----------------------------------------------------------------------
@@ -447,14 +538,31 @@ def clean_email(raw: str) -> str:
 TRUNK_ZERO = {"FR", "BE", "CH", "DE", "GB", "NL", "ES", "PT", "AT", "LU", "IE", "MA", "TN", "DZ"}
 
 
+UNASSIGNED_PHONE = _(
+    "numéro possible mais non attribué (plage non ouverte) : numéro ignoré, la ligne est gardée"
+)
+
+
+class PhoneUnassigned(ValueError):
+    """A possible number in a range not assigned: the row is kept, the number dropped."""
+
+
 @lru_cache(maxsize=65536)
 def phone_e164(raw: str, *, regions: tuple[str, ...] = ("FR",)) -> str:
-    """A phone number in E.164, read in the first region where it is a valid number.
+    """A phone number in E.164, read in the first region where it is a valid number
+    (:func:`filon.core.phones.read_phone`, the one phone rule).
+
+    Raises :class:`PhoneUnassigned` for a possible number whose range is not assigned
+    (``07 12 70 91 08``), ValueError for what is no phone number.
 
     >>> phone_e164("06 12 34 56 78"), phone_e164("0033612345678")
     ('+33612345678', '+33612345678')
     >>> phone_e164("tel:+1-418-656-9254;ext=102")
     '+14186569254'
+    >>> phone_e164("07 12 70 91 08")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    filon.imports.base.PhoneUnassigned: numéro possible mais non attribué ...
     >>> phone_e164("123456789")
     Traceback (most recent call last):
     ...
@@ -465,14 +573,55 @@ def phone_e164(raw: str, *, regions: tuple[str, ...] = ("FR",)) -> str:
         text = text[4:]
     text = re.split(r";ext=|;|\s+(?:ext|poste|x)\.?\s*\d+$", text, maxsplit=1)[0].strip()
     international = text.startswith(("+", "00"))
+    unassigned = False
     for region in regions:
         if region in TRUNK_ZERO and not international and not text.lstrip("( ").startswith("0"):
             continue  # "123456789" is no French number: those are written 01 23 45 67 89
         try:
-            return to_e164(text, region=region)
+            return read_phone(text, region=region)
+        except UnassignedPhone:
+            unassigned = True
         except InvalidPhone:
             continue
+    if unassigned:
+        raise PhoneUnassigned(str(UNASSIGNED_PHONE))
     raise ValueError(str(PHONE_EXPECTED))
+
+
+def add_phones(
+    report: ImportReport,
+    rec: PersonRecord,
+    fieldname: str,
+    cell: str,
+    label: str,
+    *,
+    strict: bool,
+    regions: tuple[str, ...] = ("FR",),
+    split: bool = True,
+) -> bool:
+    """Read the phone numbers of one cell into ``rec.phones`` by the one rule of every importer.
+
+    A valid number is kept; a possible but unassigned one is dropped with a warning (the row
+    is kept); what is no phone number is an error when ``strict`` (the association's own
+    files), else dropped with a warning (address books). False when an error was recorded.
+    """
+    ok = True
+    for raw in split_values(cell) if split else [cell.strip()]:
+        try:
+            number = phone_e164(raw, regions=regions)
+        except PhoneUnassigned as exc:
+            report.warn(rec.line, fieldname, raw, exc)
+            continue
+        except ValueError as exc:
+            if strict:
+                report.error(rec.line, fieldname, raw, exc)
+                ok = False
+            else:
+                report.warn(rec.line, fieldname, raw, f"{exc} : numéro ignoré")
+            continue
+        if number not in [p for p, _l in rec.phones]:
+            rec.phones.append((number, label))
+    return ok
 
 
 def split_values(cell: str) -> list[str]:
@@ -480,23 +629,17 @@ def split_values(cell: str) -> list[str]:
     return [v for v in _SPLIT.split(cell.strip()) if v]
 
 
-_TRUE = {"oui", "o", "x", "1", "vrai", "yes", "y", "true"}
-_FALSE = {"non", "n", "0", "faux", "no", "false", ""}
-
-
 @lru_cache(maxsize=65536)
 def parse_bool(raw: str) -> bool:
-    """Yes or no, as spreadsheets write it.
+    """Yes or no, as spreadsheets write it (:func:`filon.core.parsing.parse_bool`).
 
-    >>> parse_bool("Oui"), parse_bool("")
-    (True, False)
+    >>> parse_bool("Oui"), parse_bool(""), parse_bool("✓")
+    (True, False, True)
     """
-    key = fold(raw)
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
-    raise ValueError(str(_("oui ou non attendu")))
+    try:
+        return parsing.parse_bool(raw)
+    except parsing.ParseError:
+        raise ValueError(str(_("oui ou non attendu (oui, non, x, ✓, vide)"))) from None
 
 
 _GENDERS = {

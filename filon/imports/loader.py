@@ -72,6 +72,23 @@ from filon.orgs.models import OrgAlias, Organisation, OrgIdentifier
 
 BATCH = 2000
 PERSON_FIELDS = ("gender", "city", "country", "headline", "directory_opt_out")
+#: How the « what changes » table names each field of a person.
+FIELD_LABELS = {
+    "gender": "civilité",
+    "city": "ville",
+    "country": "pays",
+    "headline": "titre",
+    "directory_opt_out": "hors annuaire",
+}
+
+
+def _shown(value: Any) -> str:
+    if value is True:
+        return "oui"
+    if value in (None, False):
+        return ""
+    return str(value)
+
 
 OrgHandle = int | Organisation
 
@@ -126,6 +143,7 @@ class Loader:
         self.updated_positions: list[Position] = []
         self.updated_fundings: list[PersonFunding] = []
         self.advisors_by_idref: list[tuple[ThesisAdvisor, str]] = []
+        self._diffs: list[tuple[str, str, str]] = []
         self._load()
 
     # -- what the directory holds --------------------------------------------------------
@@ -392,13 +410,34 @@ class Loader:
                 f"même personne que la ligne {h.created_line}" if h.created_line is not None else ""
             )
         self._load_facts(h, rec)
+        self._diffs = []
         changes = self._attach(h, rec)
         if not status:
             status = Status.UPDATED if changes else Status.UNCHANGED
         self._index(h, rec)
         item = ReportItem(rec.line, status, rec.label, h.pid, changes, note, review)
+        if h.pid is not None:
+            item.diffs = self._diffs
         self.report.items.append(item)
         return item
+
+    def finish(self) -> None:
+        """After the last record: the people an earlier import of this source brought that
+        this file leaves out (an authoritative source only; an import never deletes them)."""
+        if not self.importer.authoritative:
+            return
+        seen = {h.pid for h in self.handles.values() if h.pid is not None}
+        prefix = f"{self.kind}:"
+        absent = {
+            ref
+            for key, ref in self.keys.items()
+            if key.startswith(prefix) and isinstance(ref, int) and ref not in seen
+        }
+        rows = sorted((fold(f"{self.people[pid][1]} {self.people[pid][0]}"), pid) for pid in absent)
+        self.report.absent = [
+            {"person_id": pid, "label": f"{self.people[pid][0]} {self.people[pid][1]}".strip()}
+            for _key, pid in rows
+        ]
 
     def _candidate(
         self, other: int | Handle, h: Handle, score: float, reason: str, line: int
@@ -442,6 +481,7 @@ class Loader:
                 h.touched.add(name)
                 h.changed_fields[name] = line
                 changes.append(f"{name} : {value}")
+                self._diffs.append((FIELD_LABELS[name], _shown(current), _shown(value)))
         for email in rec.emails:
             if email not in h.emails:
                 cp = ContactPoint(
@@ -450,6 +490,7 @@ class Loader:
                 h.emails.add(email)
                 self._stage(cp, h, line)
                 changes.append(f"e-mail {email}")
+                self._diffs.append(("e-mail", "", email))
         for phone, label in rec.phones:
             if phone not in h.phones:
                 cp = ContactPoint(
@@ -462,6 +503,7 @@ class Loader:
                 h.phones.add(phone)
                 self._stage(cp, h, line)
                 changes.append(f"téléphone {phone}")
+                self._diffs.append(("téléphone", "", phone))
         for school, track, year in rec.affiliations:
             key = (self.schools[school], track, year)
             if key not in h.affiliations:
@@ -470,6 +512,9 @@ class Loader:
                     Affiliation(**h.fk(), school_id=key[0], track=track, year=year), h, line
                 )
                 changes.append(f"diplôme {school}{year % 100:02d} {track_label(track)}")
+                self._diffs.append(
+                    ("diplôme", "", f"{school}{year % 100:02d} {track_label(track)}")
+                )
         for pos in rec.positions:
             changes += self._position(h, pos.org, pos.title, pos.kind, pos.start, pos.end, line)
         for thesis in rec.theses:
@@ -488,7 +533,9 @@ class Loader:
                     h,
                     line,
                 )
-                changes.append(f"cotisation {dues.year}")
+                shown = "montant inconnu" if dues.amount is None else f"{dues.amount} €"
+                changes.append(f"cotisation {dues.year} : {shown}")
+                self._diffs.append((f"cotisation {dues.year}", "", shown))
         for funding in rec.fundings:
             org = self.orgs.resolve(funding.funder, line)
             key2 = (org if isinstance(org, int) else id(org), fold(funding.title))
@@ -578,13 +625,18 @@ class Loader:
                         self.provenance.append((Position(pk=pos[3]), h, line, "title", ""))
                     else:
                         pos[3].title = title[:200]
+                    old = pos[4] if len(pos) > 4 else ""
                     pos[1] = folded
+                    if len(pos) > 4:
+                        pos[4] = title
+                    self._diffs.append(("fonction", str(old), title))
                     return [f"fonction {title}"]
         obj = Position(**h.fk(), **_org_fk(org), title=title[:200], kind=kind, start=start, end=end)
         if start and end and end < start:
             obj.end = None
         h.positions.append([org, folded, end, obj, title])
         self._stage(obj, h, line)
+        self._diffs.append(("poste", "", f"{title} — {org_ref.name}".strip(" —")))
         return [f"poste {title} — {org_ref.name}"]
 
     def _thesis(self, h: Handle, thesis: Any, line: int) -> list[str]:

@@ -17,6 +17,8 @@ class ImportKind(models.TextChoices):
     LINKEDIN = "linkedin", _("Relations LinkedIn (Connections.csv)")
     THESES = "theses", _("Thèses (theses.fr, JSON)")
     ORCID = "orcid", _("Notices ORCID (JSON ou XML)")
+    DUES = "dues", _("Cotisations (CSV)")
+    FUNDING = "funding", _("Financements (CORDIS ou CSV et description)")
 
 
 class RunStatus(models.TextChoices):

@@ -137,6 +137,7 @@ def _org(org: Any, kind: str) -> OrgRef | None:
 
 class OrcidImporter(Importer):
     kind = "orcid"
+    formats = ("json", "xml")
     strict_phones = False
 
     def parse(self, data: bytes, report: ImportReport) -> list[PersonRecord]:

@@ -73,6 +73,7 @@ def _org(entry: dict[str, Any] | None, kind: str) -> OrgRef | None:
 
 class ThesesImporter(Importer):
     kind = "theses"
+    formats = ("json",)
     strict_phones = False
 
     def parse(self, data: bytes, report: ImportReport) -> list[PersonRecord]:

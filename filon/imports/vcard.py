@@ -31,10 +31,10 @@ from filon.imports.base import (
     OrgRef,
     PersonRecord,
     PositionFact,
+    add_phones,
     clean_email,
     decode,
     parse_gender,
-    phone_e164,
 )
 from filon.imports.models import IdScheme
 
@@ -171,6 +171,7 @@ def _split_name(fn: str) -> tuple[str, str, str]:
 
 class VCardImporter(Importer):
     kind = "vcard"
+    formats = ("vcard",)
     strict_phones = False
 
     def parse(self, data: bytes, report: ImportReport) -> list[PersonRecord]:
@@ -238,16 +239,18 @@ class VCardImporter(Importer):
         if len(regions) > 1:
             rec.country = regions[1]
         for prop in contents.get("tel", []):
-            raw = _text(prop.value)
-            try:
-                number = phone_e164(raw, regions=tuple(regions))
-            except ValueError as exc:
-                report.warn(line, "TEL", raw, f"{exc} : numéro ignoré")
-                continue
             types = _types(prop)
             label = next((v for k, v in _LABELS.items() if k in types), "")
-            if number not in [p for p, _l in rec.phones]:
-                rec.phones.append((number, label))
+            add_phones(
+                report,
+                rec,
+                "TEL",
+                _text(prop.value),
+                label,
+                strict=False,
+                regions=tuple(regions),
+                split=False,
+            )
         org = ""
         if "org" in contents:
             value = contents["org"][0].value

@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,21 +15,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from filon.directory.models import Person
 from filon.directory.privacy import staff_required
-from filon.imports.actions import MergeRefused, import_file, keep_separate, merge_people
+from filon.imports.actions import (
+    MergeRefused,
+    import_file,
+    keep_separate,
+    merge_people,
+    stored_report,
+)
 from filon.imports.base import sha256
 from filon.imports.forms import UploadForm
 from filon.imports.models import ImportRun, MatchCandidate, MatchStatus, RunStatus
 from filon.imports.queries import pending_candidates, pending_count, recent_runs
-from filon.imports.sources import make_importer
+from filon.imports.sources import make_importer, upload_dir
+from filon.imports.tasks import preview_upload, run_preview
+from filon.ops.queue import can_defer, enqueue
 
-PREVIEW_ROWS = 200
 UPLOAD_TTL_SECONDS = 24 * 3600
-
-
-def upload_dir() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports" / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+#: Files with more lines than this are previewed by the task queue, with a progress bar.
+QUEUE_FROM_LINES = 2000
 
 
 def _forget_old_uploads(folder: Path) -> None:
@@ -47,37 +49,33 @@ def _stored(run: ImportRun) -> Path | None:
     return path if path.exists() else None
 
 
-def _preview(run: ImportRun, data: bytes) -> dict[str, Any]:
-    """A dry run of the stored file: the report shown before the staff confirms."""
-    try:
-        importer = make_importer(run.kind, run.options)
-    except ValueError as exc:
-        return {"error": str(exc)}
-    report = import_file(None, importer, data, run.filename, dry_run=True, origin="web")
-    out = report.as_dict(items=False)
-    out["items"] = [
-        i.as_dict() | {"status_label": i.status_label} for i in report.changed[:PREVIEW_ROWS]
-    ]
-    out["more"] = max(0, len(report.changed) - PREVIEW_ROWS)
-    return out
+def _store(data: bytes) -> str:
+    folder = upload_dir()
+    _forget_old_uploads(folder)
+    stored = f"{secrets.token_urlsafe(24)}.upload"
+    (folder / stored).write_bytes(data)
+    return stored
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
+    initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") else None
+    form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = b"".join(upload.chunks())
-        folder = upload_dir()
-        _forget_old_uploads(folder)
-        stored = f"{secrets.token_urlsafe(24)}.upload"
-        (folder / stored).write_bytes(data)
         options: dict[str, Any] = {}
         if form.cleaned_data.get("member"):
             options["member"] = form.cleaned_data["member"].lower()
         if form.cleaned_data.get("mapping_text"):
             options["mapping"] = form.cleaned_data["mapping_text"]
+        if form.cleaned_data.get("funding_layout"):
+            options["mapping_name"] = form.cleaned_data["funding_layout"]
+        if form.cleaned_data.get("projects") is not None:
+            projects = form.cleaned_data["projects"]
+            options["projects"] = _store(b"".join(projects.chunks()))
+            options["projects_name"] = Path(projects.name or "project.csv").name[:100]
         run = ImportRun(
             kind=form.cleaned_data["kind"],
             filename=Path(upload.name or "fichier").name[:255],
@@ -85,11 +83,18 @@ def home(request: HttpRequest) -> HttpResponse:
             actor=request.user if request.user.is_authenticated else None,
             origin="web",
             options=options,
-            stored_name=stored,
+            stored_name=_store(data),
         )
-        # Saved with its preview, never before: no run waits for a confirmation it cannot have.
-        run.report = _preview(run, data)
-        run.save()
+        if can_defer() and data.count(b"\n") >= QUEUE_FROM_LINES:
+            # A large file: the worker previews it while the page shows its progress.
+            run.report = {"pending": True, "items": [], "total": 0, "done": 0}
+            run.save()
+            enqueue(preview_upload, run.pk)
+        else:
+            # Saved with its preview: no run waits for a confirmation it cannot have.
+            run.report = {"pending": True, "items": []}
+            run.save()
+            run_preview(run.pk)
         return redirect("imports:run", pk=run.pk)
     context = {"form": form, "runs": recent_runs(), "pending": pending_count()}
     return render(request, "imports/home.html", context)
@@ -102,12 +107,26 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = run.report or {}
     can_confirm = (
         run.status == RunStatus.PREVIEW
+        and not report.get("pending")
         and not report.get("errors")
         and not report.get("error")
         and _stored(run) is not None
     )
     context = {"run": run, "report": report, "can_confirm": can_confirm, "pending": pending_count()}
     return render(request, "imports/run.html", context)
+
+
+@require_GET
+@staff_required
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview's progress bar, polled by the page; once done, the page reloads."""
+    run = get_object_or_404(ImportRun, pk=pk)
+    report = run.report or {}
+    if not report.get("pending"):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "imports/_progress.html", {"run": run, "report": report})
 
 
 @require_POST
@@ -127,11 +146,13 @@ def run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     # Run again for real: the directory may have changed since the preview.
     report = import_file(request.user, importer, data, run.filename, origin="web", run=run)
     if not report.written:
-        run.report = _preview(run, data)
+        run.report = stored_report(report)
         run.save(update_fields=["report"])
         messages.error(request, _("Des lignes sont invalides : rien n'a été enregistré."))
         return redirect("imports:run", pk=run.pk)
     path.unlink(missing_ok=True)
+    if run.options.get("projects"):
+        (upload_dir() / Path(run.options["projects"]).name).unlink(missing_ok=True)
     run.stored_name = ""
     run.save(update_fields=["stored_name"])
     c = report.counts

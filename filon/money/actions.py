@@ -5,22 +5,17 @@ Each action runs in one transaction and writes one audit row.
 
 from __future__ import annotations
 
-import time
-from contextlib import nullcontext
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from filon.audit.actions import record
 from filon.audit.models import AuditEntry
-from filon.imports.actions import decide_separate
-from filon.imports.base import sha256
-from filon.imports.models import ImportRun, RunStatus
+from filon.imports.actions import decide_separate, import_file
 from filon.money.importers import FundingImporter
-from filon.money.loader import FundingLoader, FundingReport
+from filon.money.loader import FundingReport
 from filon.money.models import OrgMatchCandidate, OrgMatchStatus
 from filon.orgs.models import OrgAlias, Organisation
 
@@ -44,52 +39,8 @@ def import_funding(
     everything is written in one transaction, with an :class:`~filon.imports.models.ImportRun`,
     the provenance (file and line) of each new fact and one audit row.
     """
-    started = time.perf_counter()
-    report = FundingReport(kind=RUN_KIND, filename=filename, sha256=sha256(data), dry_run=dry_run)
-    funding = importer.parse(data, report)
-    # A dry run only reads: no transaction, so that SQLite's writers are not held up meanwhile.
-    with transaction.atomic() if not dry_run else nullcontext():
-        loader = FundingLoader(report, funding)
-        loader.run()
-        report.items.sort(key=lambda item: item.line)
-        report.sort_errors()
-        if report.errors or dry_run:
-            report.seconds = time.perf_counter() - started
-            return report
-        run = ImportRun.objects.create(
-            kind=RUN_KIND,
-            filename=filename[:255],
-            sha256=report.sha256,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            origin=origin,
-            status=RunStatus.DONE,
-            finished_at=timezone.now(),
-            options={
-                k: v
-                for k, v in {"format": importer.format, **importer.options}.items()
-                if isinstance(v, str | int)
-            },
-        )
-        loader.flush(run)
-        report.written = True
-        report.run_id = run.pk
-        report.seconds = time.perf_counter() - started
-        run.report = report.as_dict(items=False) | {
-            "items": [i.as_dict() for i in report.changed[:500]]
-        }
-        run.save(update_fields=["report"])
-        record(
-            "money.import",
-            actor=actor,
-            target=run,
-            format=importer.format,
-            origin=origin,
-            file=filename,
-            sha256=report.sha256,
-            rows=report.rows,
-            total=report.as_dict(items=False)["funding"]["total"],
-            **report.counts,
-        )
+    report = import_file(actor, importer, data, filename, dry_run=dry_run, origin=origin)
+    assert isinstance(report, FundingReport)
     return report
 
 

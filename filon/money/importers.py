@@ -20,17 +20,19 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from filon.core.money import parse_amount
+from filon.core.parsing import parse_amount
+from filon.core.parsing import parse_date as _parse_date
 from filon.core.text import fold
 from filon.imports.base import (
     UNREADABLE_EXPECTED,
+    Importer,
     ImportReport,
     RowError,
     Unreadable,
@@ -148,17 +150,42 @@ class FundingFile:
     rows: list[GrantRow] = field(default_factory=list)
 
 
-class FundingImporter:
-    """One layout of grant files; :meth:`parse` reads, :mod:`filon.money.loader` writes."""
+class FundingImporter(Importer):
+    """One layout of grant files, an importer of :mod:`filon.imports` like the others:
+    :meth:`read` reads the file, :class:`filon.money.loader.FundingRun` matches and writes it,
+    :func:`filon.imports.actions.import_file` runs the whole (all or nothing, one ImportRun)."""
 
     kind = "funding"
     format = ""
+    formats = ("csv",)
+    audit_action = "money.import"
 
     def __init__(self, **options: Any) -> None:
-        self.options = options
+        super().__init__(**options)
+        self.file = FundingFile(None)
 
-    def parse(self, data: bytes, report: ImportReport) -> FundingFile:
+    def read(self, data: bytes, report: ImportReport) -> FundingFile:
         raise NotImplementedError
+
+    def parse(self, data: bytes, report: ImportReport) -> list[GrantRow]:
+        self.file = self.read(data, report)
+        return self.file.rows
+
+    def new_report(self, **fields: Any) -> ImportReport:
+        from filon.money.loader import FundingReport
+
+        return FundingReport(**fields)
+
+    def make_loader(self, report: ImportReport) -> Any:
+        from filon.money.loader import FundingRun
+
+        return FundingRun(report, self.file)
+
+    def run_options(self) -> dict[str, Any]:
+        return {"format": self.format, **super().run_options()}
+
+    def audit_details(self, report: ImportReport) -> dict[str, Any]:
+        return {"format": self.format, "total": report.as_dict(items=False)["funding"]["total"]}
 
 
 # -- reading cells ---------------------------------------------------------------------------
@@ -202,20 +229,13 @@ def _error(
 
 
 def parse_date(value: str, formats: tuple[str, ...]) -> date:
-    """A date in one of ``formats`` (``strptime`` codes).
+    """A date in one of ``formats`` (``strptime`` codes), else any form
+    :func:`filon.core.parsing.parse_date` reads.
 
     >>> parse_date("01.06.2020 00:00", ("%d.%m.%Y %H:%M",)), parse_date("2019-01-01", ())
     (datetime.date(2020, 6, 1), datetime.date(2019, 1, 1))
     """
-    for fmt in formats or ("%Y-%m-%d",):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        raise ValueError(value) from None
+    return _parse_date(value, formats)
 
 
 def date_expected(formats: tuple[str, ...]) -> str:
@@ -529,7 +549,7 @@ class MappedImporter(FundingImporter):
         super().__init__(**options)
         self.mapping = mapping
 
-    def parse(self, data: bytes, report: ImportReport) -> FundingFile:
+    def read(self, data: bytes, report: ImportReport) -> FundingFile:
         m = self.mapping
         out = FundingFile(m.funder)
         text = _text(data, m.encoding, report)
@@ -730,7 +750,7 @@ class CordisImporter(FundingImporter):
         self.projects = projects
         self.projects_name = projects_name
 
-    def parse(self, data: bytes, report: ImportReport) -> FundingFile:
+    def read(self, data: bytes, report: ImportReport) -> FundingFile:
         out = FundingFile(EUROPEAN_COMMISSION)
         projects: dict[str, _CordisProject] = {}
         if self.projects is not None:

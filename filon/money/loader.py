@@ -483,3 +483,29 @@ class FundingLoader:
             Project.objects.bulk_update(
                 updates, [*PROJECT_FIELDS, "programme", "funder", "updated_at"], batch_size=BATCH
             )
+
+
+class FundingRun:
+    """A grant file's rows through :func:`filon.imports.actions.import_file`: the loader the
+    import framework drives (``apply`` each row, ``finish``, ``flush``)."""
+
+    def __init__(self, report: ImportReport, funding: FundingFile) -> None:
+        assert isinstance(report, FundingReport)
+        self.report = report
+        self.file = funding
+        self.loader = FundingLoader(report, funding)
+        self.loader.start()
+
+    def apply(self, row: GrantRow) -> ReportItem:
+        item = self.loader.apply(row)
+        self.report.items.append(item)
+        return item
+
+    def finish(self) -> None:
+        rows = self.file.rows
+        self.report.projects = len({r.project.identifier for r in rows})
+        self.report.organisations = len(self.loader.row_orgs)
+        self.report.file_totals = totals((r.amount, r.currency) for r in rows)
+
+    def flush(self, run: ImportRun) -> None:
+        self.loader.flush(run)

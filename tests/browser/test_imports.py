@@ -65,3 +65,57 @@ def test_staff_uploads_previews_confirms_and_reviews_a_duplicate(
     page.goto(f"/annuaire/{aff.person_id}/")
     expect(page.get_by_role("heading", name="Provenance des données")).to_be_visible()
     page.screenshot(path=str(screenshots / "imports-provenance.png"), full_page=True)
+
+
+def test_staff_imports_dues_from_the_dashboard_through_the_one_flow(
+    page: Any, tmp_path: Path, screenshots: Path
+) -> None:
+    from filon.association.models import DuesPayment
+
+    _log_in(page)
+    page.goto("/association/tableau-de-bord/")
+    page.get_by_role("link", name="Importer des cotisations (CSV)").click()
+    expect(page.get_by_label("Type de fichier")).to_have_value("dues")
+    bad = tmp_path / "paiements.csv"
+    bad.write_bytes(
+        "email;année;montant;date\r\n"
+        "bernard.vasseur@example.org;2031;12,x;15/01/2031\r\n"
+        "personne@nulle-part.fr;2031;30;15/01/2031\r\n".encode("cp1252")
+    )
+    page.get_by_label("Fichier", exact=True).set_input_files(str(bad))
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    errors = page.locator("table.errors tbody tr")
+    expect(errors).to_have_count(2)
+    expect(errors.first).to_contain_text("cotisation attendue")
+    expect(page.get_by_role("button", name="Confirmer l'import")).to_have_count(0)
+    page.screenshot(path=str(screenshots / "dues-import-errors.png"), full_page=True)
+
+    good = tmp_path / "paiements-corrigés.csv"
+    good.write_bytes(
+        "email;année;montant;date;catégorie\r\n"
+        "bernard.vasseur@example.org;2031;oui;15/01/2031;plein\r\n"
+        "claire.dumas@example.org;2031;non;;\r\n".encode("cp1252")
+    )
+    page.goto("/imports/?kind=dues")
+    page.get_by_label("Fichier", exact=True).set_input_files(str(good))
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    expect(page.get_by_role("heading", name="Avertissements")).to_be_visible()
+    expect(page.get_by_text("cotisation 2031")).to_be_visible()
+    page.screenshot(path=str(screenshots / "dues-import-preview.png"), full_page=True)
+    page.get_by_role("button", name="Confirmer l'import").click()
+    expect(page.get_by_role("heading", name="Importé : paiements-corrigés.csv")).to_be_visible()
+    assert DuesPayment.objects.filter(year=2031, amount=None).count() == 1
+
+
+def test_staff_uploads_a_png_as_grants_and_reads_one_line(page: Any, tmp_path: Path) -> None:
+    png = Path(__file__).resolve().parent.parent / "fixtures" / "imports" / "real" / "logo.png"
+    _log_in(page)
+    page.goto("/imports/")
+    page.get_by_label("Type de fichier").select_option("funding")
+    page.get_by_label("Fichier", exact=True).set_input_files(
+        files=[{"name": "organization.csv", "mimeType": "text/csv", "buffer": png.read_bytes()}]
+    )
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    errors = page.locator("table.errors tbody tr")
+    expect(errors).to_have_count(1)
+    expect(errors.first).to_contain_text("image PNG")
