@@ -151,9 +151,9 @@ def sniff_format(data: bytes) -> tuple[str, str]:
     """(kind, description) of a file from its first bytes: kind is ``binary``, ``json``,
     ``xml``, ``vcard``, ``csv`` (any other text) or ``empty``.
 
-    >>> sniff_format(b"\x89PNG\r\n\x1a\n...")[1], sniff_format(b'  {"a": 1}')[0]
+    >>> sniff_format(b"\\x89PNG\\r\\n\\x1a\\n...")[1], sniff_format(b'  {"a": 1}')[0]
     ('une image PNG', 'json')
-    >>> sniff_format(b"BEGIN:VCARD\r\n")[0], sniff_format("nom;prénom".encode())[0]
+    >>> sniff_format(b"BEGIN:VCARD\\r\\n")[0], sniff_format("nom;prénom".encode())[0]
     ('vcard', 'csv')
     """
     for magic, what in MAGIC:

@@ -152,7 +152,7 @@ def parse_dues_cell(raw: str) -> DuesCell | None:
     datetime.date(2020, 1, 15)
     """
     text = raw.strip()
-    category: str = DuesCategory.FULL
+    category = str(DuesCategory.FULL.value)
     if m := _BRACKETS.match(text):
         text = m[1].strip()
         category = parse_category(m[2])

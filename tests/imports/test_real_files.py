@@ -86,7 +86,9 @@ def test_a_back_office_export_imports_every_valid_row() -> None:
     warned = {(w.line, w.value) for w in report.warnings}
     assert {(3, "07 12 70 91 08"), (4, "07 00 00 00 01"), (8, "07 12 70 91 09")} <= warned
     garnier = Person.objects.get(last_name="Garnier")
-    assert list(ContactPoint.objects.filter(person=garnier, kind="phone").values_list("value", flat=True)) == ["+33142345678"]  # fmt: skip
+    assert list(
+        ContactPoint.objects.filter(person=garnier, kind="phone").values_list("value", flat=True)
+    ) == ["+33142345678"]
     assert not ContactPoint.objects.filter(person__last_name="Benoît", kind="phone").exists()
 
 
@@ -100,7 +102,7 @@ def test_two_truly_bad_rows_are_named_and_nothing_is_written() -> None:
     assert [w.line for w in report.warnings] == [3]
 
 
-@pytest.mark.parametrize("kind", sorted(IMPORTERS) + ["funding"])
+@pytest.mark.parametrize("kind", [*sorted(IMPORTERS), "funding"])
 @pytest.mark.parametrize("name", ["logo.csv", "logo.json", "logo.xml", "logo.vcf"])
 def test_a_png_is_refused_in_one_line_by_every_importer(kind: str, name: str) -> None:
     options = {"member": "nobody@example.org"} if kind == "linkedin" else {}
@@ -128,7 +130,9 @@ def test_a_wrong_format_is_said_in_one_line(kind: str, data: bytes, says: str) -
 
 def _people(*names: tuple[str, str, str]) -> None:
     header = "Nom;Prénom;Promo;Filière;Email;Ville\r\n"
-    rows = "".join(f"{last};{first};P 2012;Ingénieur civil;{email};Paris\r\n" for last, first, email in names)  # fmt: skip
+    rows = "".join(
+        f"{last};{first};P 2012;Ingénieur civil;{email};Paris\r\n" for last, first, email in names
+    )
     assert run("annuaire", (header + rows).encode(), "annuaire.csv").written
 
 
@@ -144,7 +148,10 @@ def test_a_dues_file_is_an_import_like_the_others() -> None:
     assert report.errors == [] and report.written
     assert Person.objects.count() == people  # a dues file creates nobody
     assert [w.line for w in report.warnings] == [4]  # « non »: no payment, the row skipped
-    got = {p.person.last_name: (p.amount, p.category, p.paid_on) for p in DuesPayment.objects.select_related("person")}  # fmt: skip
+    got = {
+        p.person.last_name: (p.amount, p.category, p.paid_on)
+        for p in DuesPayment.objects.select_related("person")
+    }
     assert got == {
         "Arnaud": (None, "full", date(2021, 1, 1)),
         "Benoît": (Decimal("120.00"), "full", date(2021, 1, 15)),
