@@ -246,7 +246,8 @@ def who_at(viewer: Viewer, org_id: int, *, limit: int = 100) -> dict[str, Any]:
     """Who works at an organisation, who worked there, whose thesis it funded.
 
     Each person comes with the viewer's cheapest path to them (None when out of reach, or when
-    the viewer has no directory entry). Positions are listed only for people whose career the
+    the viewer has no directory entry). Each list keeps the ``limit`` closest; ``totals``
+    counts them all. Positions are listed only for people whose career the
     viewer may see; people out of the directory only for staff.
     """
     org = Organisation.objects.filter(pk=org_id).first()
@@ -327,6 +328,7 @@ def who_at(viewer: Viewer, org_id: int, *, limit: int = 100) -> dict[str, Any]:
                 "path": path_json(ctx.index, path, words) if path is not None else None,
             }
         )
+    totals = {group: len(found) for group, found in rows.items()}
     for group in rows:
         rows[group].sort(
             key=lambda r: (
@@ -349,6 +351,8 @@ def who_at(viewer: Viewer, org_id: int, *, limit: int = 100) -> dict[str, Any]:
         "current": rows["current"],
         "former": rows["former"],
         "funded": rows["funded"],
+        # How many there are in all: the lists stop at ``limit`` (the closest first).
+        "totals": totals,
     }
 
 

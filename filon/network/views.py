@@ -99,5 +99,11 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "network/organisation.html",
-        {"org": org, "who": who, "paths": paths, "chart": chart},
+        {
+            "org": org,
+            "who": who,
+            "paths": paths,
+            "chart": chart,
+            "directory_url": f"{reverse('directory:search')}?organisation={pk}",
+        },
     )

@@ -121,13 +121,20 @@ def _clean_text(text: str) -> str:
 def _set_tags(
     obj: Ask | Offer,
     sectors: Iterable[Sector] | None,
-    organisations: Iterable[Organisation] | None,
+    organisations: Iterable[Organisation | str] | None,
     skills: Iterable[Skill | str] | None,
 ) -> None:
+    """Set the tags; an organisation given as a string is one the directory does not know."""
     if sectors is not None:
         obj.sectors.set(list(sectors))
     if organisations is not None:
-        obj.organisations.set(list(organisations))
+        values = list(organisations)
+        obj.organisations.set([o for o in values if isinstance(o, Organisation)])
+        others = [" ".join(o.split())[:200] for o in values if isinstance(o, str)]
+        others = list(dict.fromkeys(o for o in others if o))
+        if others != (obj.other_organisations or []):
+            obj.other_organisations = others
+            obj.save(update_fields=["other_organisations"])
     if skills is not None:
         obj.skills.set([_skill(s) for s in skills])
 
@@ -149,7 +156,7 @@ def post_ask(
     text: str = "",
     deadline: date | None = None,
     sectors: Iterable[Sector] = (),
-    organisations: Iterable[Organisation] = (),
+    organisations: Iterable[Organisation | str] = (),
     skills: Iterable[Skill | str] = (),
 ) -> Ask:
     person = _person_of(user)
@@ -193,7 +200,7 @@ def post_offer(
     text: str = "",
     capacity_per_month: int = 2,
     sectors: Iterable[Sector] = (),
-    organisations: Iterable[Organisation] = (),
+    organisations: Iterable[Organisation | str] = (),
     skills: Iterable[Skill | str] = (),
 ) -> Offer:
     person = _person_of(user)

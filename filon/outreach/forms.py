@@ -32,6 +32,19 @@ def sector_choices() -> list[tuple[str, Any]]:
     return out
 
 
+def match_organisation(name: str) -> Organisation | None:
+    """The directory's organisation a member means by ``name``, if any."""
+    key = fold(name)
+    org = (
+        Organisation.objects.filter(name_folded=key).order_by("pk").first()
+        or Organisation.objects.filter(short_name__iexact=name).order_by("pk").first()
+    )
+    if org is None:
+        first = OrgAlias.objects.filter(name_folded=key).select_related("organisation").first()
+        org = first.organisation if first is not None else None
+    return org
+
+
 class TaggedForm(forms.Form):
     title = forms.CharField(label=_("En une phrase"), max_length=200)
     text = forms.CharField(
@@ -51,7 +64,10 @@ class TaggedForm(forms.Form):
     organisations = forms.CharField(
         label=_("Organisations"),
         required=False,
-        help_text=_("Entreprises, laboratoires, financeurs… séparés par des virgules."),
+        help_text=_(
+            "Entreprises, laboratoires, financeurs… séparés par des virgules. Celles que "
+            "l'annuaire connaît sont reconnues ; les autres sont gardées telles quelles."
+        ),
     )
     skills = forms.CharField(
         label=_("Compétences"),
@@ -67,29 +83,16 @@ class TaggedForm(forms.Form):
         codes = self.cleaned_data["sectors"][:MAX_TAGS]
         return list(Sector.objects.filter(code__in=codes))
 
-    def clean_organisations(self) -> list[Organisation]:
-        found: list[Organisation] = []
-        unknown: list[str] = []
+    def clean_organisations(self) -> list[Organisation | str]:
+        """Each name: the directory's organisation when one matches (name, short name or
+        alias), else the name as written — a member may ask about a place nobody knows yet."""
+        out: list[Organisation | str] = []
         for name in _split(self.cleaned_data["organisations"])[:MAX_TAGS]:
-            key = fold(name)
-            org = (
-                Organisation.objects.filter(name_folded=key).order_by("pk").first()
-                or Organisation.objects.filter(short_name__iexact=name).order_by("pk").first()
-            )
-            if org is None:
-                alias = OrgAlias.objects.filter(name_folded=key).select_related("organisation")
-                first = alias.first()
-                org = first.organisation if first is not None else None
-            if org is None:
-                unknown.append(name)
-            elif org not in found:
-                found.append(org)
-        if unknown:
-            raise forms.ValidationError(
-                _("Organisation inconnue de l'annuaire : %(names)s.")
-                % {"names": ", ".join(unknown)}
-            )
-        return found
+            org = match_organisation(name)
+            value: Organisation | str = org if org is not None else name[:200]
+            if value not in out:
+                out.append(value)
+        return out
 
     def clean_skills(self) -> list[str]:
         names = [n[:200] for n in _split(self.cleaned_data["skills"])]
@@ -101,7 +104,9 @@ class TaggedForm(forms.Form):
             "title": obj.title,
             "text": obj.text,
             "sectors": [s.code for s in obj.sectors.all()],
-            "organisations": ", ".join(o.name for o in obj.organisations.all()),
+            "organisations": ", ".join(
+                [*(o.name for o in obj.organisations.all()), *(obj.other_organisations or ())]
+            ),
             "skills": ", ".join(s.name for s in obj.skills.all()),
         }
 

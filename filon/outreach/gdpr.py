@@ -35,12 +35,14 @@ def personal_data(person: Person) -> dict[str, Any]:
     return {
         "asks": [
             {"kind": a.kind, "title": a.title, "text": a.text, "status": a.status,
-             "deadline": iso(a.deadline), "created_at": iso(a.created_at)}
+             "deadline": iso(a.deadline), "created_at": iso(a.created_at),
+             "other_organisations": a.other_organisations}
             for a in Ask.objects.filter(person=person)
         ],
         "offers": [
             {"kind": o.kind, "title": o.title, "text": o.text, "is_active": o.is_active,
-             "capacity_per_month": o.capacity_per_month, "created_at": iso(o.created_at)}
+             "capacity_per_month": o.capacity_per_month, "created_at": iso(o.created_at),
+             "other_organisations": o.other_organisations}
             for o in Offer.objects.filter(person=person)
         ],
         "contact_requests": [

@@ -78,9 +78,10 @@ def _profile(
     obj: Ask | Offer, cohorts: dict[int, tuple[set[str], set[str]]], text_extra: str = ""
 ) -> Profile:
     schools, promos = cohorts.get(obj.person_id, (set(), set()))
+    others = ", ".join(obj.other_organisations or ())
     return Profile(
         obj.pk,
-        f"{obj.title}\n{obj.text}\n{text_extra}",
+        f"{obj.title}\n{obj.text}\n{others}\n{text_extra}",
         obj.kind,
         {
             "sector": sector_keys(s.code for s in obj.sectors.all()),
@@ -98,8 +99,10 @@ def _profile(
 
 def _labels(kind: str, values: Sequence[str]) -> list[str]:
     if kind == "organisation":
-        names = dict(Organisation.objects.filter(pk__in=values).values_list("pk", "name"))
-        return [names.get(int(v), v) for v in values if v.isdigit()] or list(values)
+        # Primary keys (a profile's tags) become names; a name (best placed people) stays.
+        ids = [int(v) for v in values if v.isdigit()]
+        names = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
+        return [names.get(int(v), v) if v.isdigit() else v for v in values]
     if kind == "skill":
         from filon.directory.models import Skill
 

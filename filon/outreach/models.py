@@ -71,6 +71,8 @@ class Tagged(models.Model):
     skills = models.ManyToManyField(
         "directory.Skill", verbose_name=_("compétences"), blank=True, related_name="+"
     )
+    #: Organisations named by the member that the directory does not know (yet), as written.
+    other_organisations = models.JSONField(_("autres organisations"), default=list, blank=True)
     created_at = models.DateTimeField(_("publiée le"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -82,6 +82,24 @@ def _tags(form: Any) -> dict[str, Any]:
     }
 
 
+def _say_what_was_matched(request: HttpRequest, form: Any) -> None:
+    """Tell the member which organisations the directory recognised and which it does not
+    know yet (kept as written)."""
+    values = form.cleaned_data["organisations"]
+    known = [v.name for v in values if not isinstance(v, str)]
+    others = [v for v in values if isinstance(v, str)]
+    if known:
+        messages.info(
+            request, _("Reconnues dans l'annuaire : %(names)s.") % {"names": ", ".join(known)}
+        )
+    if others:
+        messages.info(
+            request,
+            _("Pas encore dans l'annuaire : %(names)s (gardées telles quelles).")
+            % {"names": ", ".join(others)},
+        )
+
+
 # -- the feed --------------------------------------------------------------------------------
 
 
@@ -144,6 +162,7 @@ def ask_new(request: HttpRequest) -> HttpResponse:
             **_tags(form),
         )
         messages.success(request, _("Votre demande est publiée."))
+        _say_what_was_matched(request, form)
         return redirect("outreach:ask_detail", pk=ask.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "outreach/ask_form.html", {"form": form}, status=status)
@@ -179,6 +198,7 @@ def ask_edit(request: HttpRequest, pk: int) -> HttpResponse:
             **_tags(form),
         )
         messages.success(request, _("Votre demande est enregistrée."))
+        _say_what_was_matched(request, form)
         return redirect("outreach:ask_detail", pk=ask.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "outreach/ask_form.html", {"form": form, "ask": ask}, status=status)
@@ -220,6 +240,7 @@ def offer_new(request: HttpRequest) -> HttpResponse:
             **_tags(form),
         )
         messages.success(request, _("Votre offre d'aide est publiée. Merci !"))
+        _say_what_was_matched(request, form)
         return redirect("outreach:offer_detail", pk=offer.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "outreach/offer_form.html", {"form": form}, status=status)
@@ -253,6 +274,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             **_tags(form),
         )
         messages.success(request, _("Votre offre d'aide est enregistrée."))
+        _say_what_was_matched(request, form)
         return redirect("outreach:offer_detail", pk=offer.pk)
     status = 400 if request.method == "POST" else 200
     return render(

@@ -185,6 +185,31 @@ def test_the_organisation_page_shows_paths_and_who_we_know(claire_client: Client
     assert found.status_code == 302 and found["Location"] == f"/organisations/{acri.pk}/"
 
 
+def test_the_organisation_page_counts_everyone_and_folds_long_lists(
+    claire_client: Client,
+) -> None:
+    from datetime import date
+
+    big = Organisation.objects.create(name="Grande Maison", kind="company")
+    people = Person.objects.bulk_create(
+        Person(first_name="Salarié", last_name=f"Numéro {n:03d}") for n in range(129)
+    )
+    Position.objects.bulk_create(
+        Position(person=p, organisation=big, title="Ingénieur", start=date(2020, 1, 1))
+        for p in people
+    )
+    invalidate()
+    html = claire_client.get(f"/organisations/{big.pk}/").content.decode()
+    heading = html.split("Y travaillent")[1].split("</h3>")[0]
+    assert "(129)" in heading and "(100)" not in heading
+    # The first rows are shown, the others folded; the directory lists them all.
+    table = html.split("Y travaillent")[1].split("Y ont travaillé")[0]
+    shown, folded = table.split("<details", 1)
+    assert shown.count("<tr>") == 1 + 10  # header and ten people
+    assert folded.count("<tr>") == 1 + 90  # the hundred closest in all
+    assert f"/annuaire/?organisation={big.pk}" in table
+
+
 def test_the_paths_page_to_a_person(claire_client: Client, demo: Any) -> None:
     bernard = demo.person("ingenieur")
     response = claire_client.get(f"/reseau/chemins/{bernard.pk}/")

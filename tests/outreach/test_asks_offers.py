@@ -64,13 +64,24 @@ def test_it_posts_an_ask_with_its_tags(cast: Cast) -> None:
     assert AuditEntry.objects.filter(action="outreach.ask.post", actor=cast.a).count() == 1
 
 
-def test_an_unknown_organisation_is_refused(cast: Cast) -> None:
-    response = cast.client("a").post(
-        "/entraide/demandes/nouvelle/", {**ASK, "organisations": "Société inexistante"}
+def test_an_organisation_not_yet_in_the_directory_is_kept_as_written(cast: Cast) -> None:
+    org = Organisation.objects.create(
+        name="Électricité de France", short_name="EDF", kind="company"
     )
-    assert response.status_code == 400
-    assert "Organisation inconnue" in response.content.decode()
-    assert not Ask.objects.exists()
+    response = cast.client("a").post(
+        "/entraide/demandes/nouvelle/", {**ASK, "organisations": "edf, RTE, Enedis"}, follow=True
+    )
+    assert response.status_code == 200
+    ask = Ask.objects.get()
+    assert list(ask.organisations.all()) == [org]
+    assert ask.other_organisations == ["RTE", "Enedis"]
+    html = response.content.decode()
+    # The author is told which names were recognised and which are not in the directory yet.
+    assert "Reconnues dans l&#x27;annuaire : Électricité de France" in html
+    assert "Pas encore dans l&#x27;annuaire : RTE, Enedis" in html
+    assert "RTE" in html.split('class="chips small"')[1].split("</ul>")[0]
+    form = cast.client("a").get(f"/entraide/demandes/{ask.pk}/modifier/").content.decode()
+    assert "Électricité de France, RTE, Enedis" in form
 
 
 def test_asks_and_offers_appear_in_the_feed_and_on_profiles(cast: Cast) -> None:
@@ -164,6 +175,19 @@ def test_matching_finds_the_members_best_placed_to_help(cast: Cast, make_person:
     assert (
         'id="people"' not in cast.client("x").get(f"/entraide/demandes/{ask.pk}/").content.decode()
     )
+
+
+def test_the_ask_page_explains_a_match_by_organisation(cast: Cast, make_person: Any) -> None:
+    """An ask naming an organisation where a member works: the page answers, with the name."""
+    expert = make_person("Estelle", "Expert", thesis=None)
+    org = expert.positions.get().organisation
+    org.name = "EDF"
+    org.save()
+    ask = post_ask(cast, organisations="EDF")
+    response = cast.client("a").get(f"/entraide/demandes/{ask.pk}/")
+    assert response.status_code == 200
+    people = response.content.decode().split('id="people"')[1]
+    assert "Estelle Expert" in people and "organisation : EDF" in people
 
 
 def test_matching_respects_what_a_member_hides(cast: Cast, make_person: Any) -> None:

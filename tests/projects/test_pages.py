@@ -212,6 +212,28 @@ def test_edit_scenario_and_print_sheet(member: Any, member_client: Client) -> No
     assert "offer-sheet.css" in sheet and "15000 – 40000 €" in sheet and "Groupama" in sheet
 
 
+def test_the_sheet_leaves_out_the_boxes_the_scenario_does_not_fill(
+    member: Any, member_client: Client
+) -> None:
+    from filon.orgs.models import Organisation
+
+    bare = actions.save_scenario(member, {"title": "Cartes"})
+    sheet = member_client.get(f"/projet/scenarios/{bare.pk}/fiche/").content.decode()
+    for heading in ("Mon offre", "Qui finance déjà", "Qui achète", "Leur problème"):
+        assert f"<h2>{heading}</h2>" not in sheet, heading
+    full = actions.save_scenario(
+        member,
+        {"title": "Cartes", "expertise_link": "Ma thèse sur Sentinel-2",
+         "money_note": "Le CNES finance des études d'usage."},
+    )  # fmt: skip
+    full.funders.add(Organisation.objects.create(name="CNES", kind="agency"))
+    sheet = member_client.get(f"/projet/scenarios/{full.pk}/fiche/").content.decode()
+    mine = sheet.split("<h2>Mon offre</h2>")[1].split("</section>")[0]
+    assert "Ma thèse sur Sentinel-2" in mine
+    funding = sheet.split("<h2>Qui finance déjà</h2>")[1].split("</section>")[0]
+    assert "CNES" in funding and "études d&#x27;usage" in funding
+
+
 def test_hypotheses_are_listed_by_testing_priority(member: Any, scenario: Scenario) -> None:
     low = actions.add_hypothesis(member, scenario, "who", "Peu important", criticality=1)
     high = actions.add_hypothesis(member, scenario, "why", "Décisif", criticality=5)
