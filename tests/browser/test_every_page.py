@@ -26,6 +26,10 @@ PHONE = {"width": 390, "height": 844}
 NAV_LINKS = "header.topbar a[href], nav.staff-nav a[href]"
 #: Pages of the navigation that are not Filon's own design (Django's admin).
 NOT_OURS = ("/admin/",)
+#: Links of a page's content not followed: other designs, files, one-off links, sign-out.
+NOT_FOLLOWED = ("/admin/", "/api/", "/static/", "/media/", "/connexion/", "/deconnexion/", "/l/")
+#: How many pages one step from the navigation are visited (one of each kind of address).
+DEEPER = 30
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 #: What sticks out past the right edge, to say which element makes a page scroll sideways.
 WIDE = """() => {
@@ -74,9 +78,9 @@ class Visitor:
         self.page.wait_for_load_state("networkidle")
         return response.status if response is not None else 0
 
-    def nav_paths(self) -> list[str]:
+    def nav_paths(self, selector: str = NAV_LINKS) -> list[str]:
         hrefs = self.page.eval_on_selector_all(
-            NAV_LINKS, "els => els.map(e => e.getAttribute('href'))"
+            selector, "els => els.map(e => e.getAttribute('href'))"
         )
         out = []
         for href in hrefs:
@@ -94,12 +98,16 @@ def test_every_page_of_the_navigation_on_a_laptop_and_a_phone(
 ) -> None:
     email = next(p[1] for p in PERSONAS if p[0] == role)
     problems: list[str] = []
+    deeper: list[str] = []
     for name, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
         visitor = Visitor(browser, live_server, email, viewport)
         try:
             assert visitor.open("/") == 200
             paths = ["/", *(p for p in visitor.nav_paths() if p != "/")]
             assert len(paths) >= 5, paths
+            if name == "laptop":
+                deeper = _one_step_further(visitor, paths) + _main_pages(email)
+            paths += deeper
             if name == "phone":
                 _check_the_phone_header(visitor.page)
             for path in paths:
@@ -121,6 +129,46 @@ def test_every_page_of_the_navigation_on_a_laptop_and_a_phone(
         finally:
             visitor.context.close()
     assert not problems, "\n".join(problems)
+
+
+def _shape(path: str) -> str:
+    """An address with its numbers blanked: one page of each kind is enough."""
+    return re.sub(r"\d+", "N", path)
+
+
+def _one_step_further(visitor: Visitor, paths: list[str]) -> list[str]:
+    """One page of each kind linked from the content of the navigation's pages."""
+    shapes = {_shape(p) for p in paths}
+    out: list[str] = []
+    for path in paths:
+        visitor.open(path)
+        for link in visitor.nav_paths("main a[href]:not([download])"):
+            if link.startswith(NOT_FOLLOWED) or link.endswith((".csv", ".pdf", ".json")):
+                continue
+            if _shape(link) not in shapes and len(out) < DEEPER:
+                shapes.add(_shape(link))
+                out.append(link)
+    return out
+
+
+def _main_pages(email: str) -> list[str]:
+    """Main pages the content links to two steps away: the busiest organisation, the offer
+    sheets of the member's scenarios."""
+    from django.db.models import Count, Q
+
+    from filon.orgs.models import Organisation
+    from filon.projects.models import Scenario
+
+    busiest = (
+        Organisation.objects.annotate(n=Count("positions", filter=Q(positions__end__isnull=True)))
+        .order_by("-n")
+        .first()
+    )
+    out = [f"/organisations/{busiest.pk}/"] if busiest is not None else []
+    person = User.objects.get(email=email).person_id
+    for pk in Scenario.objects.filter(person_id=person).values_list("pk", flat=True)[:3]:
+        out += [f"/projet/scenarios/{pk}/", f"/projet/scenarios/{pk}/fiche/"]
+    return out
 
 
 def _check_the_phone_header(page: Any) -> None:
